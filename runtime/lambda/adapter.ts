@@ -1,0 +1,63 @@
+/** Lambda adapter: API Gateway REST proxy event → origin check → `handle` → streamed response. */
+import type { APIGatewayProxyEvent, Context, StreamifyHandler } from 'aws-lambda';
+import type { Writable } from 'node:stream';
+import type { Clock, HandlerContext } from '../core/context.ts';
+import { errorResponse, isGatewayError, toErrorResponse } from '../core/errors.ts';
+import { handle } from '../core/handle.ts';
+import type { Plan } from '../plan.ts';
+import { ORIGIN_VERIFY_HEADER } from './config.ts';
+import { eventHeaders, toRequest } from './event.ts';
+import { originVerified } from './origin-verify.ts';
+import type { SecretCache } from './secret-cache.ts';
+import { writeResponse } from './response-stream.ts';
+
+/** A wrong origin-verify value triggers a refetch of the secret at most this often (rotation pick-up). */
+const ORIGIN_SECRET_REFRESH_MS = 60_000;
+
+/** Dependencies of the Lambda adapter, built once at cold start. */
+export interface LambdaDeps {
+  readonly plan: Plan;
+  readonly clock: Clock;
+  readonly secrets: SecretCache;
+  /** ARN of the origin-verify secret; undefined means misconfigured, and every request is refused. */
+  readonly originVerifySecretId: string | undefined;
+}
+
+/** The streaming handler body (wrap it with `awslambda.streamifyResponse`). */
+export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGatewayProxyEvent, void> {
+  const ctx: HandlerContext = { plan: deps.plan, clock: deps.clock, secrets: deps.secrets.get };
+  return async (event, responseStream: Writable, context: Context) => {
+    const requestId = event?.requestContext?.requestId ?? context.awsRequestId;
+    const response = await respond(event, deps, ctx);
+    await writeResponse(responseStream, response, { 'x-request-id': requestId });
+  };
+}
+
+async function respond(event: APIGatewayProxyEvent, deps: LambdaDeps, ctx: HandlerContext): Promise<Response> {
+  try {
+    const headers = eventHeaders(event);
+    const presented = headers.get(ORIGIN_VERIFY_HEADER);
+    // The secret never travels further than this check.
+    headers.delete(ORIGIN_VERIFY_HEADER);
+    if (!(await originAllowed(presented, deps))) {
+      return errorResponse('origin_forbidden', 'Call this gateway through its public endpoint.');
+    }
+    const request = toRequest(event, headers);
+    return await handle(request, ctx);
+  } catch (error) {
+    if (!isGatewayError(error)) console.error('sluice: request failed before the pipeline', error);
+    return toErrorResponse(error);
+  }
+}
+
+/** Missing header: refused without a secret lookup. Wrong value: refetched once a minute in case the secret rotated. */
+async function originAllowed(presented: string | null, deps: LambdaDeps): Promise<boolean> {
+  const secretId = deps.originVerifySecretId;
+  if (presented === null) return false;
+  if (!secretId) {
+    console.error('sluice: origin-verify secret ARN is not configured; refusing every request');
+    return false;
+  }
+  if (originVerified(presented, await deps.secrets.get(secretId))) return true;
+  return originVerified(presented, await deps.secrets.refresh(secretId, ORIGIN_SECRET_REFRESH_MS));
+}

@@ -1,0 +1,46 @@
+/** Writes a Fetch-API `Response` to Lambda's response stream: the HTTP prelude, then the body as it arrives. */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+
+/** The prelude API Gateway reads before the body (status, headers, cookies). */
+export interface ResponsePrelude {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly cookies: string[];
+}
+
+/** The prelude for `response`, with `extraHeaders` added (they win over the response's own). */
+export function preludeOf(response: Response, extraHeaders: Readonly<Record<string, string>>): ResponsePrelude {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers[name] = value;
+  });
+  return {
+    statusCode: response.status,
+    headers: { ...headers, ...extraHeaders },
+    cookies: response.headers.getSetCookie(),
+  };
+}
+
+/**
+ * Streams `response` into `responseStream` and resolves when the stream has ended.
+ * Chunks are written as they arrive, respecting backpressure, so SSE reaches the client unbuffered.
+ */
+export async function writeResponse(
+  responseStream: Writable,
+  response: Response,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<void> {
+  const out = awslambda.HttpResponseStream.from(responseStream, { ...preludeOf(response, extraHeaders) });
+  try {
+    if (response.body) {
+      for await (const chunk of response.body) {
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    }
+  } finally {
+    out.end();
+  }
+  await finished(out);
+}
