@@ -13,7 +13,7 @@ export const unknownModel: Check = ({ spec }) =>
     if (target === undefined) return [];
     const { provider, model } = splitTarget(target);
     const models = spec.providers[provider]?.models;
-    if (!models || models.includes(model)) return [];
+    if (!models || model === '*' || models.includes(model)) return [];
     return [
       {
         code: 'unknown-model' as const,

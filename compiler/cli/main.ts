@@ -12,6 +12,7 @@ Usage:
   sluice plan     [spec] [--stage S] [-o file]
   sluice synth    [spec] [--stage S] [-o dir]
   sluice diff     <base-spec> <head-spec> [--stage S] [--format text|markdown|json]
+  sluice dev      [spec] [--stage S] [--port 8787] [--host 127.0.0.1]
   sluice help
 
 The spec defaults to gateway.yaml. A diff base may be git:REF:path (read with git show).
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./plan.ts')).planCommand,
   synth: async () => (await import('./synth.ts')).synthCommand,
   diff: async () => (await import('./diff.ts')).diffCommand,
+  dev: async () => (await import('./dev.ts')).devCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit status. */

@@ -1,19 +1,48 @@
-/** The runtime's error catalog and the one place that turns an error into a client response (OpenAI error JSON). */
+/**
+ * The runtime's error catalog and the one place that turns errors into client responses,
+ * always in OpenAI's error JSON shape with a stable `code`.
+ * @module
+ */
 import { jsonResponse } from './respond.ts';
 
 /** OpenAI `error.type` values the gateway emits. */
-export type ErrorType = 'invalid_request_error' | 'permission_error' | 'server_error' | 'api_error';
+export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'rate_limit_error' | 'server_error' | 'api_error';
 
-/** Every runtime error code with its HTTP status and OpenAI type. Codes are stable: clients match on them. */
+/** Every gateway error code with its HTTP status and OpenAI type. Codes are stable: clients match on them. */
 export const ERROR_CATALOG = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
+  invalid_json: { status: 400, type: 'invalid_request_error' },
+  invalid_metadata: { status: 400, type: 'invalid_request_error' },
+  wrong_endpoint: { status: 400, type: 'invalid_request_error' },
+  missing_api_key: { status: 401, type: 'authentication_error' },
+  invalid_api_key: { status: 401, type: 'authentication_error' },
+  expired_api_key: { status: 401, type: 'authentication_error' },
   origin_forbidden: { status: 403, type: 'permission_error' },
-  not_found: { status: 404, type: 'invalid_request_error' },
+  route_forbidden: { status: 403, type: 'permission_error' },
+  provider_forbidden: { status: 403, type: 'permission_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  model_not_found: { status: 404, type: 'not_found_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  request_too_large: { status: 413, type: 'invalid_request_error' },
+  client_closed: { status: 499, type: 'api_error' },
   internal_error: { status: 500, type: 'server_error' },
   not_implemented: { status: 501, type: 'api_error' },
+  upstream_error: { status: 502, type: 'server_error' },
+  upstream_malformed: { status: 502, type: 'server_error' },
+  upstream_stream_cut: { status: 502, type: 'server_error' },
+  upstream_stream_broken: { status: 502, type: 'server_error' },
+  upstream_empty_stream: { status: 502, type: 'server_error' },
+  upstream_too_large: { status: 502, type: 'server_error' },
+  upstream_unreachable: { status: 502, type: 'server_error' },
+  upstream_auth_failed: { status: 502, type: 'server_error' },
+  upstream_rate_limited: { status: 429, type: 'rate_limit_error' },
+  upstream_overloaded: { status: 503, type: 'server_error' },
+  upstream_unavailable: { status: 503, type: 'server_error' },
+  upstream_timeout: { status: 504, type: 'server_error' },
+  deadline_exceeded: { status: 504, type: 'server_error' },
 } as const satisfies Record<string, { readonly status: number; readonly type: ErrorType }>;
 
-/** A stable, snake_case runtime error code. */
+/** A stable, snake_case gateway error code. */
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
 /** The body of every error response, in the shape OpenAI clients parse. */
@@ -22,7 +51,8 @@ export interface ErrorBody {
     readonly message: string;
     readonly type: ErrorType;
     readonly param: string | null;
-    readonly code: ErrorCode;
+    /** A gateway code, or the provider's code for errors in the client's request. */
+    readonly code: string;
   };
 }
 
@@ -37,6 +67,7 @@ export class GatewayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -48,15 +79,20 @@ export function isGatewayError(value: unknown): value is GatewayError {
   return typeof value === 'object' && value !== null && BRAND in value;
 }
 
-/** Builds the error response for `code`; the only function that writes error bodies. */
-export function errorResponse(code: ErrorCode, message: string): Response {
+/** Builds the error response for a catalog code. */
+export function errorResponse(code: ErrorCode, message: string, param: string | null = null, headers: Readonly<Record<string, string>> = {}): Response {
   const { status, type } = ERROR_CATALOG[code];
-  const body: ErrorBody = { error: { message, type, param: null, code } };
-  return jsonResponse(body, status);
+  return errorResponseWith(status, type, code, message, param, headers);
+}
+
+/** Builds an error response for any status and code (provider errors relayed to the client). */
+export function errorResponseWith(status: number, type: ErrorType, code: string, message: string, param: string | null = null, headers: Readonly<Record<string, string>> = {}): Response {
+  const body: ErrorBody = { error: { message, type, param, code } };
+  return jsonResponse(body, status, headers);
 }
 
 /** Turns anything thrown into a client response; unknown errors never reveal their message or stack. */
 export function toErrorResponse(error: unknown): Response {
-  if (isGatewayError(error)) return errorResponse(error.code, error.message);
+  if (isGatewayError(error)) return errorResponse(error.code, error.message, error.param);
   return errorResponse('internal_error', 'The gateway failed to handle this request.');
 }

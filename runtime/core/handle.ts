@@ -1,18 +1,28 @@
-/** The request pipeline entry: a function of the Plan and its dependencies over Fetch-API `Request`/`Response`. */
+/**
+ * The request pipeline's entry: a function of the Plan and its injected dependencies over
+ * Fetch-API `Request` / `Response`. Every answer carries `x-sluice-request-id`; every
+ * failure is an OpenAI-shape error with a stable code, never a stack trace.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from './context.ts';
 import { errorResponse, isGatewayError, toErrorResponse } from './errors.ts';
+import { SLUICE_HEADERS } from './headers.ts';
+import { completions, type RequestInfo } from './routes/completions.ts';
 import { healthz } from './routes/healthz.ts';
 import { listModels } from './routes/models.ts';
+import { native } from './routes/native.ts';
 
 export type { HandlerContext } from './context.ts';
 
-/** A route handler; routes grow here as the pipeline does. */
-type Route = (request: Request, ctx: HandlerContext) => Response | Promise<Response>;
+type Route = (request: Request, ctx: HandlerContext, info: RequestInfo) => Response | Promise<Response>;
 
-/** Exact `METHOD path` routes. Everything else under `/v1/` is not implemented yet; the rest is not found. */
-const ROUTES: Readonly<Record<string, Route>> = {
-  'GET /healthz': healthz,
-  'GET /v1/models': listModels,
+/** Exact paths, each with the methods it answers. */
+const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
+  '/healthz': { GET: healthz },
+  '/v1/models': { GET: listModels },
+  '/v1/chat/completions': { POST: (r, c, i) => completions(r, c, i, 'chat') },
+  '/v1/embeddings': { POST: (r, c, i) => completions(r, c, i, 'embeddings') },
 };
 
 /** Longest request path quoted back in an error message. */
@@ -20,21 +30,29 @@ const MAX_QUOTED_PATH = 200;
 
 /** Serves one request. Never throws: every failure becomes an OpenAI-shape error response. */
 export async function handle(request: Request, ctx: HandlerContext): Promise<Response> {
-  const path = new URL(request.url).pathname;
-  const route = ROUTES[`${request.method} ${path}`];
+  const info: RequestInfo = { id: ctx.requestId ?? randomUUID(), startedAt: ctx.clock.now() };
+  let response: Response;
   try {
-    if (route) return await route(request, ctx);
-    return unrouted(request.method, path);
+    response = await dispatch(request, ctx, info);
   } catch (error) {
-    if (!isGatewayError(error)) console.error('sluice: unhandled error', error);
-    return toErrorResponse(error);
+    if (!isGatewayError(error)) console.error('sluice: unhandled error', error instanceof Error ? error.name : typeof error);
+    response = toErrorResponse(error);
   }
+  response.headers.set(SLUICE_HEADERS.requestId, info.id);
+  return response;
 }
 
-function unrouted(method: string, path: string): Response {
-  const quoted = path.length > MAX_QUOTED_PATH ? `${path.slice(0, MAX_QUOTED_PATH)}…` : path;
-  if (path === '/v1' || path.startsWith('/v1/')) {
-    return errorResponse('not_implemented', `${method} ${quoted} is not implemented by this gateway yet.`);
+function dispatch(request: Request, ctx: HandlerContext, info: RequestInfo): Response | Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const methods = ROUTES[path];
+  if (methods) {
+    const route = methods[request.method];
+    if (route) return route(request, ctx, info);
+    return errorResponse('method_not_allowed', `${path} answers ${Object.keys(methods).join(', ')}, not ${request.method.slice(0, 10)}.`, null, { allow: Object.keys(methods).join(', ') });
   }
-  return errorResponse('not_found', `No route for ${method} ${quoted}.`);
+  const nativeMatch = /^\/native\/([a-z][a-z0-9-]{0,62})\/(.*)$/.exec(path);
+  if (nativeMatch) return native(request, ctx, nativeMatch[1]!, nativeMatch[2]!, url.search);
+  const quoted = path.length > MAX_QUOTED_PATH ? `${path.slice(0, MAX_QUOTED_PATH)}…` : path;
+  return errorResponse('not_found', `No route for ${request.method.slice(0, 10)} ${quoted}.`);
 }

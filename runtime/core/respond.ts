@@ -1,4 +1,7 @@
-/** JSON response helper shared by every route and by the error factory. */
+/**
+ * JSON response helper shared by every route and by the error factory.
+ * @module
+ */
 
 /** Headers every JSON answer carries: gateway answers are never cacheable (CloudFront caches errors otherwise). */
 const JSON_HEADERS = {
@@ -6,7 +9,8 @@ const JSON_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-/** A JSON `Response` with `status`, serialized compactly. */
-export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+/** A JSON `Response` with `status`; `body` may already be serialized JSON text. */
+export function jsonResponse(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return new Response(text, { status, headers: { ...JSON_HEADERS, ...headers } });
 }

@@ -1,10 +1,14 @@
-/** Lambda adapter: API Gateway REST proxy event → origin check → `handle` → streamed response. */
+/**
+ * Lambda adapter: API Gateway REST proxy event → origin check → `handle` → streamed
+ * response, then the request's post-response work (records, counters) before returning,
+ * because Lambda freezes the environment once the handler settles.
+ * @module
+ */
 import type { APIGatewayProxyEvent, Context, StreamifyHandler } from 'aws-lambda';
 import type { Writable } from 'node:stream';
-import type { Clock, HandlerContext } from '../core/context.ts';
+import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
 import { errorResponse, isGatewayError, toErrorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
-import type { Plan } from '../plan.ts';
 import { ORIGIN_VERIFY_HEADER } from './config.ts';
 import { eventHeaders, toRequest } from './event.ts';
 import { originVerified } from './origin-verify.ts';
@@ -16,20 +20,25 @@ const ORIGIN_SECRET_REFRESH_MS = 60_000;
 
 /** Dependencies of the Lambda adapter, built once at cold start. */
 export interface LambdaDeps {
-  readonly plan: Plan;
-  readonly clock: Clock;
-  readonly secrets: SecretCache;
+  readonly runtime: RuntimeDeps;
+  readonly secretCache: SecretCache;
   /** ARN of the origin-verify secret; undefined means misconfigured, and every request is refused. */
   readonly originVerifySecretId: string | undefined;
 }
 
 /** The streaming handler body (wrap it with `awslambda.streamifyResponse`). */
 export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGatewayProxyEvent, void> {
-  const ctx: HandlerContext = { plan: deps.plan, clock: deps.clock, secrets: deps.secrets.get };
   return async (event, responseStream: Writable, context: Context) => {
-    const requestId = event?.requestContext?.requestId ?? context.awsRequestId;
+    const pending: Promise<unknown>[] = [];
+    const ctx: HandlerContext = {
+      ...deps.runtime,
+      waitUntil: (work) => void pending.push(work),
+      clientIp: event?.requestContext?.identity?.sourceIp ?? null,
+      requestId: event?.requestContext?.requestId ?? context.awsRequestId ?? null,
+    };
     const response = await respond(event, deps, ctx);
-    await writeResponse(responseStream, response, { 'x-request-id': requestId });
+    await writeResponse(responseStream, response);
+    await Promise.allSettled(pending);
   };
 }
 
@@ -42,10 +51,9 @@ async function respond(event: APIGatewayProxyEvent, deps: LambdaDeps, ctx: Handl
     if (!(await originAllowed(presented, deps))) {
       return errorResponse('origin_forbidden', 'Call this gateway through its public endpoint.');
     }
-    const request = toRequest(event, headers);
-    return await handle(request, ctx);
+    return await handle(toRequest(event, headers), ctx);
   } catch (error) {
-    if (!isGatewayError(error)) console.error('sluice: request failed before the pipeline', error);
+    if (!isGatewayError(error)) console.error('sluice: request failed before the pipeline');
     return toErrorResponse(error);
   }
 }
@@ -58,6 +66,6 @@ async function originAllowed(presented: string | null, deps: LambdaDeps): Promis
     console.error('sluice: origin-verify secret ARN is not configured; refusing every request');
     return false;
   }
-  if (originVerified(presented, await deps.secrets.get(secretId))) return true;
-  return originVerified(presented, await deps.secrets.refresh(secretId, ORIGIN_SECRET_REFRESH_MS));
+  if (originVerified(presented, await deps.secretCache.get(secretId))) return true;
+  return originVerified(presented, await deps.secretCache.refresh(secretId, ORIGIN_SECRET_REFRESH_MS));
 }

@@ -1,6 +1,13 @@
-/** Lambda entry point (bundled to `index.mjs`): wires the real dependencies and exports `handler`. */
+/**
+ * Lambda entry point (bundled to `index.mjs`): wires the real dependencies once per
+ * environment and exports `handler`.
+ * @module
+ */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { systemClock } from '../core/context.ts';
+import { createHttpClient } from '../http/client.ts';
+import { nullLog } from '../log/types.ts';
+import { createBreakers } from '../routing/breaker.ts';
 import { createStreamingHandler } from './adapter.ts';
 import { BUNDLE_FILES, LAMBDA_ENV } from './config.ts';
 import { loadPlanFile } from './plan-file.ts';
@@ -11,14 +18,22 @@ import { secretsManagerFetcher } from './secrets-manager.ts';
 const SECRET_MAX_AGE_MS = 5 * 60_000;
 
 const plan = loadPlanFile(new URL(`./${BUNDLE_FILES.plan}`, import.meta.url));
-const secrets = createSecretCache(secretsManagerFetcher(new SecretsManagerClient({})), systemClock, SECRET_MAX_AGE_MS);
+const secretCache = createSecretCache(secretsManagerFetcher(new SecretsManagerClient({})), systemClock, SECRET_MAX_AGE_MS);
 
 /** The streaming handler API Gateway invokes (`index.handler`). */
 export const handler = awslambda.streamifyResponse(
   createStreamingHandler({
-    plan,
-    clock: systemClock,
-    secrets,
+    runtime: {
+      plan,
+      clock: systemClock,
+      secrets: secretCache.get,
+      env: {},
+      upstream: createHttpClient(),
+      random: Math.random,
+      breakers: createBreakers(),
+      log: nullLog,
+    },
+    secretCache,
     originVerifySecretId: process.env[LAMBDA_ENV.originVerifySecretArn],
   }),
 );

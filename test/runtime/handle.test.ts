@@ -1,61 +1,74 @@
-/** `handle`: health, model list, not-implemented and not-found answers in the OpenAI error shape. */
+/**
+ * `handle` at the router: health, the model list per caller, keys, methods and paths,
+ * request ids, and failures that never leak their message or stack.
+ */
+import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import type { HandlerContext } from '../../runtime/core/context.ts';
 import { handle } from '../../runtime/core/handle.ts';
 import type { Plan } from '../../runtime/plan.ts';
-import { testPlan } from '../support/plan.ts';
+import { planFrom } from '../support/compile.ts';
+import { testContext, testDeps } from '../support/context.ts';
 
-const plan = testPlan();
-const ctx: HandlerContext = {
-  plan,
-  clock: { now: () => 1_795_791_845_123 },
-  secrets: () => Promise.reject(new Error('no secrets in these tests')),
-};
+const plan = planFrom(`version: 1
+gateway: { name: acme }
+providers: { m: { type: mock } }
+routes:
+  chat: { aliases: [gpt-4o-mini, chat], strategy: m/small }
+  smart: { aliases: [gpt-4o], strategy: m/large }
+  embed: { type: embeddings, aliases: [text-embedding-3-small], strategy: m/embed }
+consumers:
+  narrow: { keys: [{ sha256: ${sha('sk-narrow')} }], routes: [chat] }
+  wide: { keys: [{ sha256: ${sha('sk-wide')} }, { sha256: ${sha('sk-old')}, expires: 2020-01-01 }] }
+`);
 
-const call = (method: string, path: string, context: HandlerContext = ctx): Promise<Response> =>
-  handle(new Request(`https://gw.example${path}`, { method }), context);
+function sha(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+const call = (method: string, path: string, headers: Record<string, string> = {}, p: Plan = plan): Promise<Response> =>
+  handle(new Request(`http://gw.test${path}`, { method, headers }), testContext(testDeps(p)));
 
 describe('handle', () => {
-  it('answers GET /healthz with the gateway, stage and Plan hash', async () => {
+  it('answers GET /healthz without a key, with the gateway, stage and Plan hash', async () => {
     const res = await call('GET', '/healthz');
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ status: 'ok', gateway: 'acme', stage: 'prod', plan: plan.hash });
+    expect(res.headers.get('x-sluice-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.json()).toEqual({ status: 'ok', gateway: 'acme', stage: 'default', plan: plan.hash });
   });
 
-  it('lists every alias of the Plan, sorted, in the OpenAI model list shape', async () => {
-    const res = await call('GET', '/v1/models');
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      object: 'list',
-      data: ['chat', 'gpt-4o-mini', 'haiku', 'sonnet'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'acme' })),
-    });
-  });
-
-  it.each([
-    ['POST', '/v1/chat/completions'],
-    ['POST', '/v1/embeddings'],
-    ['POST', '/v1/models'],
-    ['GET', '/v1'],
-  ])('answers %s %s with 501 not_implemented', async (method, path) => {
-    const res = await call(method, path);
-    expect(res.status).toBe(501);
-    expect(await res.json()).toEqual({
-      error: { message: `${method} ${path} is not implemented by this gateway yet.`, type: 'api_error', param: null, code: 'not_implemented' },
-    });
+  it('lists only the aliases of the routes the caller may use', async () => {
+    const ids = async (key: string): Promise<string[]> => ((await (await call('GET', '/v1/models', { authorization: `Bearer ${key}` })).json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    expect(await ids('sk-narrow')).toEqual(['chat', 'gpt-4o-mini']);
+    expect(await ids('sk-wide')).toEqual(['chat', 'gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small']);
   });
 
   it.each([
-    ['GET', '/'],
-    ['GET', '/v1x/models'],
-    ['POST', '/healthz'],
-  ])('answers %s %s with 404 not_found', async (method, path) => {
-    const res = await call(method, path);
+    [{}, 401, 'missing_api_key'],
+    [{ authorization: 'Bearer sk-unknown' }, 401, 'invalid_api_key'],
+    [{ authorization: 'Basic abc' }, 401, 'missing_api_key'],
+    [{ 'x-api-key': 'sk-unknown' }, 401, 'invalid_api_key'],
+    [{ authorization: 'Bearer sk-old' }, 401, 'expired_api_key'],
+    [{ 'x-api-key': 'sk-wide' }, 200, null],
+  ])('checks keys: %j → %i', async (headers, status, code) => {
+    const res = await call('GET', '/v1/models', headers);
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error?: { code: string; type: string } };
+    if (code) expect(body.error).toMatchObject({ code, type: 'authentication_error' });
+    expect(JSON.stringify(body)).not.toContain('sk-');
+  });
+
+  it('answers 405 with Allow for a known path and a wrong method', async () => {
+    const res = await call('GET', '/v1/chat/completions');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+
+  it.each(['/', '/v1', '/v1x/models', '/v1/messages/x'])('answers 404 not_found for GET %s', async (path) => {
+    const res = await call('GET', path);
     expect(res.status).toBe(404);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    const body = (await res.json()) as { error: { code: string; type: string; param: null } };
-    expect(body.error).toMatchObject({ code: 'not_found', type: 'invalid_request_error', param: null });
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found', type: 'not_found_error', param: null } });
   });
 
   it('quotes at most 200 characters of a long path', async () => {
@@ -71,14 +84,13 @@ describe('handle', () => {
       },
     }) as Plan;
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const res = await call('GET', '/healthz', { ...ctx, plan: broken });
+    const res = await call('GET', '/healthz', {}, broken);
     expect(logged).toHaveBeenCalledOnce();
+    expect(JSON.stringify(logged.mock.calls)).not.toMatch(/boom|sk-live/);
     logged.mockRestore();
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({
-      error: { message: 'The gateway failed to handle this request.', type: 'server_error', param: null, code: 'internal_error' },
-    });
+    expect(JSON.parse(text)).toEqual({ error: { message: 'The gateway failed to handle this request.', type: 'server_error', param: null, code: 'internal_error' } });
     expect(text).not.toMatch(/boom|sk-live|\/work\/|at /);
   });
 });

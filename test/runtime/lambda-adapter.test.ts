@@ -5,10 +5,11 @@ import { createStreamingHandler } from '../../runtime/lambda/adapter.ts';
 import { createSecretCache } from '../../runtime/lambda/secret-cache.ts';
 import { CaptureStream, installFakeAwslambda } from '../support/fake-awslambda.ts';
 import { type EventFixture, FIXTURE_ORIGIN_SECRET, loadEvent } from '../support/fixtures.ts';
-import { testPlan } from '../support/plan.ts';
+import { testDeps } from '../support/context.ts';
+import { examplePlan } from '../support/compile.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SluiceOriginVerify-AbCdEf';
-const plan = testPlan();
+const plan = examplePlan('quickstart');
 
 /** Secret store contents (served in turn, the last one repeating) and the configured secret ARN (null: unset). */
 interface Setup {
@@ -27,10 +28,10 @@ function setup({ values = [FIXTURE_ORIGIN_SECRET], secretId = SECRET_ARN }: Setu
     return value;
   };
   const clock = { now: () => now };
+  const secretCache = createSecretCache(fetch, clock, 300_000);
   const handler = createStreamingHandler({
-    plan,
-    clock,
-    secrets: createSecretCache(fetch, clock, 300_000),
+    runtime: testDeps(plan, { clock, secrets: secretCache.get }),
+    secretCache,
     originVerifySecretId: secretId ?? undefined,
   });
   const invoke = async (event: APIGatewayProxyEvent) => {
@@ -57,11 +58,11 @@ describe('Lambda adapter', () => {
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',
-        'x-request-id': '2f1d7c1e-0b7a-4c55-9d0e-1f2a3b4c5d6e',
+        'x-sluice-request-id': '2f1d7c1e-0b7a-4c55-9d0e-1f2a3b4c5d6e',
       },
       cookies: [],
     });
-    expect(JSON.parse(text)).toEqual({ status: 'ok', gateway: 'acme', stage: 'prod', plan: plan.hash });
+    expect(JSON.parse(text)).toEqual({ status: 'ok', gateway: 'quickstart', stage: 'default', plan: plan.hash });
     expect(stream.writableFinished).toBe(true);
     expect(fetches).toEqual([SECRET_ARN]);
   });
@@ -78,16 +79,18 @@ describe('Lambda adapter', () => {
     const { invoke } = setup();
     const { prelude, text } = await invoke(fixture('models-get'));
     expect(prelude?.statusCode).toBe(200);
-    expect((JSON.parse(text) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['chat', 'gpt-4o-mini', 'haiku', 'sonnet']);
+    expect((JSON.parse(text) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['chat', 'gpt-4o-mini', 'text-embedding-3-small']);
   });
 
-  it('decodes a base64 POST body and answers 501 not_implemented for chat completions (for now)', async () => {
+  it('decodes a base64 POST body and streams the chat completion through the pipeline', async () => {
     const { invoke } = setup();
     const { prelude, text } = await invoke(fixture('chat-completions-post'));
-    expect(prelude?.statusCode).toBe(501);
-    expect(JSON.parse(text)).toEqual({
-      error: { message: 'POST /v1/chat/completions is not implemented by this gateway yet.', type: 'api_error', param: null, code: 'not_implemented' },
-    });
+    expect(prelude?.statusCode).toBe(200);
+    expect(prelude?.headers).toMatchObject({ 'content-type': 'text/event-stream; charset=utf-8', 'x-sluice-route': 'chat', 'cache-control': 'no-cache' });
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const content = events.slice(0, -1).map((e) => JSON.parse(e.slice('data: '.length)) as { choices: { delta: { content?: string } }[] });
+    expect(content.map((c) => c.choices[0]?.delta.content ?? '').join('')).toMatch(/^Hello from Sluice!|^The flaky mock answered/);
   });
 
   it.each(['unknown-path-get', 'root-get'] as const)('answers 404 not_found for %s', async (name) => {
@@ -163,6 +166,6 @@ describe('Lambda adapter', () => {
     const event = fixture('healthz-get') as unknown as Record<string, unknown>;
     delete event.requestContext;
     const { prelude } = await invoke(event as unknown as APIGatewayProxyEvent);
-    expect(prelude?.headers).toMatchObject({ 'x-request-id': 'lambda-request-id' });
+    expect(prelude?.headers).toMatchObject({ 'x-sluice-request-id': 'lambda-request-id' });
   });
 });

@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleRuntime } from '../../infra/bundle.ts';
 import { LAMBDA_ENV } from '../../runtime/lambda/config.ts';
 import { FIXTURE_ORIGIN_SECRET } from '../support/fixtures.ts';
-import { testPlan } from '../support/plan.ts';
+import { examplePlan } from '../support/compile.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SluiceOriginVerify-AbCdEf';
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.json`, import.meta.url));
 const driver = fileURLToPath(new URL('../support/lambda-driver.mjs', import.meta.url));
-const plan = testPlan();
+const plan = examplePlan('quickstart');
 
 interface Captured {
   readonly prelude: { statusCode: number; headers: Record<string, string> };
@@ -72,7 +72,7 @@ describe('runtime bundle (index.mjs + plan.json) in a fresh Node process', () =>
   it('loads the embedded Plan, checks the origin header and serves requests', async () => {
     const [health, models, direct] = await runBundle(['healthz-get', 'models-get', 'direct-execute-api-get']);
     expect(health?.prelude.statusCode).toBe(200);
-    expect(JSON.parse(health?.body ?? '')).toEqual({ status: 'ok', gateway: 'acme', stage: 'prod', plan: plan.hash });
+    expect(JSON.parse(health?.body ?? '')).toEqual({ status: 'ok', gateway: 'quickstart', stage: 'default', plan: plan.hash });
     expect(models?.prelude.statusCode).toBe(200);
     expect(direct?.prelude.statusCode).toBe(403);
     expect(JSON.parse(direct?.body ?? '')).toMatchObject({ error: { code: 'origin_forbidden' } });
@@ -82,5 +82,12 @@ describe('runtime bundle (index.mjs + plan.json) in a fresh Node process', () =>
     secretRequests.length = 0;
     await runBundle(['healthz-get', 'models-get', 'chat-completions-post']);
     expect(secretRequests).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN } }]);
+  });
+
+  it('streams a chat completion through the whole pipeline inside the bundle', async () => {
+    const [chat] = await runBundle(['chat-completions-post']);
+    expect(chat?.prelude.statusCode).toBe(200);
+    expect(chat?.prelude.headers).toMatchObject({ 'content-type': 'text/event-stream; charset=utf-8', 'x-sluice-route': 'chat' });
+    expect(chat?.body.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 });

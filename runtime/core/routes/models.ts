@@ -1,5 +1,9 @@
-/** `GET /v1/models`: the model aliases a client may send, in OpenAI's list shape. */
+/**
+ * `GET /v1/models`: the model aliases this caller may send, in OpenAI's list shape.
+ * @module
+ */
 import type { HandlerContext } from '../context.ts';
+import { identify } from '../identify.ts';
 import { jsonResponse } from '../respond.ts';
 
 /** One entry of the OpenAI model list. */
@@ -17,10 +21,13 @@ export interface ModelList {
   readonly data: readonly ModelEntry[];
 }
 
-/** Answers `GET /v1/models` with every alias of the Plan, sorted by id. */
-export function listModels(_request: Request, ctx: HandlerContext): Response {
+/** Answers `GET /v1/models` with the aliases of the routes the caller may use, sorted by id. */
+export async function listModels(request: Request, ctx: HandlerContext): Promise<Response> {
+  const consumer = await identify(request, ctx);
   const owner = ctx.plan.gateway.name;
-  const data = Object.keys(ctx.plan.aliases)
+  const data = Object.entries(ctx.plan.aliases)
+    .filter(([, route]) => consumer === null || consumer.routes.includes(route))
+    .map(([id]) => id)
     .sort()
     .map((id): ModelEntry => ({ id, object: 'model', created: 0, owned_by: owner }));
   const body: ModelList = { object: 'list', data };

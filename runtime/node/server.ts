@@ -1,0 +1,94 @@
+/**
+ * Node adapter: serves `handle` on a `node:http` server. It reads the body within the
+ * limit, turns a client disconnect into an aborted request signal, writes the response as
+ * it streams (respecting backpressure), then finishes the request's post-response work.
+ * @module
+ */
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
+import { errorResponse } from '../core/errors.ts';
+import { handle } from '../core/handle.ts';
+
+/** A request listener for `http.createServer`. */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Reads the request body; null when it is larger than `max` bytes. */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function headersOf(req: IncomingMessage): [string, string][] {
+  const pairs: [string, string][] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}
+
+async function writeResponse(res: ServerResponse, response: Response, aborted: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  res.writeHead(response.status, headers);
+  if (response.body) {
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        if (aborted.aborted) {
+          await reader.cancel();
+          break;
+        }
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    } catch {
+      // The body errored or was cancelled: the client gets what was written so far.
+    }
+  }
+  res.end();
+}
+
+/** A listener serving `deps`; bodies larger than `maxBodyBytes` are refused with 413. */
+export function createNodeListener(deps: RuntimeDeps): NodeListener {
+  const maxBody = deps.plan.guardrails.maxRequestKb * 1024;
+  return (req, res) => {
+    void serve(req, res, deps, maxBody);
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, deps: RuntimeDeps, maxBody: number): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const pending: Promise<unknown>[] = [];
+  const ctx: HandlerContext = { ...deps, waitUntil: (work) => void pending.push(work), clientIp: req.socket.remoteAddress ?? null, requestId: null };
+  try {
+    const method = req.method ?? 'GET';
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const body = hasBody ? await readBody(req, maxBody) : null;
+    if (hasBody && body === null) {
+      await writeResponse(res, errorResponse('request_too_large', `The request body is larger than this gateway accepts (${deps.plan.guardrails.maxRequestKb} KB).`), controller.signal);
+      return;
+    }
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+      method,
+      headers: headersOf(req),
+      body: body ?? undefined,
+      signal: controller.signal,
+    });
+    await writeResponse(res, await handle(request, ctx), controller.signal);
+  } catch {
+    if (!res.headersSent) await writeResponse(res, errorResponse('internal_error', 'The gateway failed to handle this request.'), controller.signal);
+    else res.destroy();
+  } finally {
+    await Promise.allSettled(pending);
+  }
+}

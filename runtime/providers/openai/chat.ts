@@ -1,0 +1,77 @@
+/**
+ * OpenAI chat completions: the request as the client sent it (model replaced, usage asked
+ * for in streams), the response checked for shape, stream chunks forwarded as they are.
+ * @module
+ */
+import type { UpstreamRequest } from '../../http/types.ts';
+import { isObject, type ChatChunk, type ChatCompletion, type JsonObject, type Usage } from '../../openai/types.ts';
+import { failure } from '../../routing/failure.ts';
+import type { SseEvent } from '../../sse/types.ts';
+import type { ParsedResponse, StreamStep, StreamTranslator } from '../types.ts';
+import { errorMember, failureOf } from './errors.ts';
+
+/** Where and how to send: what differs between OpenAI-compatible providers. */
+export interface OpenaiTarget {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Ask for usage in streams with `stream_options.include_usage`. */
+  readonly streamUsage: boolean;
+}
+
+/** True when the client itself asked for the usage chunk. */
+export function clientWantsUsage(body: JsonObject): boolean {
+  return isObject(body.stream_options) && body.stream_options.include_usage === true;
+}
+
+/** Builds the upstream request for an OpenAI-compatible chat completion. */
+export function chatRequest(target: OpenaiTarget, body: JsonObject): UpstreamRequest {
+  const stream = body.stream === true;
+  const out = stream && target.streamUsage && !clientWantsUsage(body) ? { ...body, stream_options: { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true } } : body;
+  return {
+    url: target.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...target.headers },
+    body: JSON.stringify(out),
+  };
+}
+
+/** Checks a non-streaming answer. */
+export function chatResponse(body: unknown): ParsedResponse<ChatCompletion> {
+  const err = errorMember(body);
+  if (err) return { ok: false, failure: failureOf(err, null, { maybeAccepted: true }) };
+  if (!isObject(body) || !Array.isArray(body.choices)) {
+    return { ok: false, failure: failure('server', 'upstream_malformed', 'the provider answered with an unexpected body', { maybeAccepted: true }) };
+  }
+  const completion = body as ChatCompletion;
+  return { ok: true, value: completion, usage: usageOf(completion.usage) };
+}
+
+/** Usage if it is well formed. */
+export function usageOf(value: unknown): Usage | null {
+  if (!isObject(value) || typeof value.prompt_tokens !== 'number' || typeof value.completion_tokens !== 'number') return null;
+  return value as unknown as Usage;
+}
+
+/** Forwards OpenAI chunks; hides the usage-only chunk when only the gateway asked for it. */
+export function chatStream(body: JsonObject): StreamTranslator {
+  const showUsage = clientWantsUsage(body);
+  return {
+    next(event: SseEvent): StreamStep {
+      if (event.data === '[DONE]') return { kind: 'done' };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(event.data);
+      } catch {
+        return { kind: 'error', failure: failure('server', 'upstream_malformed', 'the provider sent a stream event that is not JSON', { maybeAccepted: true }) };
+      }
+      const err = errorMember(parsed);
+      if (err) return { kind: 'error', failure: failureOf(err, null, { maybeAccepted: true }) };
+      if (!isObject(parsed)) return { kind: 'ignore' };
+      const chunk = parsed as ChatChunk;
+      const usage = usageOf(chunk.usage);
+      const usageOnly = usage !== null && Array.isArray(chunk.choices) && chunk.choices.length === 0;
+      if (usageOnly && !showUsage) return { kind: 'chunks', chunks: [], usage };
+      return { kind: 'chunks', chunks: [{ chunk, raw: event.data }], usage };
+    },
+  };
+}

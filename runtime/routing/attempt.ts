@@ -1,0 +1,211 @@
+/**
+ * One attempt at one target: build the provider request, send it under the attempt's
+ * clocks, and turn what comes back into an Answer or a Failure. A stream is committed only
+ * once its first upstream event has been seen and translated.
+ * @module
+ */
+import { UpstreamError, type UpstreamResponse } from '../http/types.ts';
+import type { JsonObject } from '../openai/types.ts';
+import type { PlanProvider, PlanTargetNode } from '../plan.ts';
+import { apiKeyOf } from '../providers/credentials.ts';
+import { adapterFor } from '../providers/registry.ts';
+import type { CallInput, OutChunk, ParsedResponse, ProviderAdapter } from '../providers/types.ts';
+import { createSseDecoder } from '../sse/decoder.ts';
+import type { Answer, EventSource, Outcome } from './answer.ts';
+import type { Call, StopReason } from './call.ts';
+import { AttemptClock } from './clock.ts';
+import { failure, type Failure } from './failure.ts';
+
+/** Largest error body read from a provider. */
+const MAX_ERROR_BYTES = 64 * 1024;
+/** Largest JSON answer read from a provider. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+const USER_AGENT = 'sluice-gateway/0.1';
+
+/** Runs one attempt and records it in `call.attempts`. */
+export async function attempt(call: Call, target: PlanTargetNode): Promise<Outcome> {
+  const started = call.ctx.clock.now();
+  const outcome = await tryTarget(call, target);
+  const f = outcome.ok ? null : outcome.failure;
+  call.attempts.push({
+    provider: target.provider,
+    model: target.model,
+    status: outcome.ok ? 200 : f!.status,
+    errorClass: f?.class ?? null,
+    latencyMs: call.ctx.clock.now() - started,
+  });
+  return outcome;
+}
+
+async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
+  const provider = call.ctx.plan.providers[target.provider]!;
+  const adapter = adapterFor(provider);
+  if (!adapter) return fail(failure('invalid_request', 'provider_not_supported', `Provider type ${provider.type} is not available in this gateway build yet.`, { final: true }));
+  const key = await apiKeyOf(provider, call.ctx);
+  if (isFailure(key)) return fail(key);
+  const input = callInput(call, target, provider, key);
+  const ops = call.endpoint === 'chat' ? adapter.chat : adapter.embeddings;
+  if (!ops) return fail(failure('invalid_request', 'endpoint_not_supported', `Provider ${provider.name} has no embeddings API.`, { final: true }));
+  const clock = call.stream
+    ? new AttemptClock(call.signal, Math.min(call.route.firstTokenTimeoutMs, target.timeoutMs), 'first_token', target.timeoutMs)
+    : new AttemptClock(call.signal, target.timeoutMs, 'timeout');
+  const transport = adapter.transport(provider) ?? call.ctx.upstream;
+  let res: UpstreamResponse;
+  try {
+    res = await transport.send({ ...ops.request(input), signal: clock.signal });
+  } catch (err) {
+    clock.dispose();
+    return fail(transportFailure(err, clock.reason()));
+  }
+  if (res.status < 200 || res.status > 299) return errorAnswer(call, adapter, res, clock);
+  if (!call.stream) return jsonAnswer(res, clock, target, call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response);
+  return streamAnswer(res, clock, target, adapter, input);
+}
+
+function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null): CallInput {
+  const model = target.model === '*' ? String(call.body.model) : target.model;
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
+  return { provider, model, body: { ...call.body, ...target.params, model }, apiKey, headers };
+}
+
+function fail(f: Failure): Outcome {
+  return { ok: false, failure: f };
+}
+
+function isFailure(v: unknown): v is Failure {
+  return typeof v === 'object' && v !== null && 'class' in v;
+}
+
+/** A failure for a transport error, told apart by the phase and by who aborted. */
+export function transportFailure(err: unknown, reason: StopReason | 'timeout' | 'first_token' | null): Failure {
+  if (!(err instanceof UpstreamError)) return failure('network', 'upstream_unreachable', 'The provider could not be reached.');
+  const accepted = err.maybeAccepted;
+  if (err.failure === 'aborted' || reason !== null) return stopFailure(reason ?? 'timeout', accepted);
+  if (err.failure === 'too_large') return failure('server', 'upstream_too_large', 'The provider sent more data than the gateway accepts.', { maybeAccepted: true });
+  const where = err.phase === 'connect' ? 'before the request was sent' : err.phase === 'wait' ? 'after the request was sent' : 'while the answer was arriving';
+  return failure('network', 'upstream_unreachable', `The connection to the provider failed ${where}.`, { maybeAccepted: accepted });
+}
+
+/** The failure for a stopped attempt. */
+export function stopFailure(reason: StopReason | 'timeout' | 'first_token', maybeAccepted = true): Failure {
+  switch (reason) {
+    case 'client_closed':
+      return failure('network', 'client_closed', 'The client closed the connection.', { final: true, maybeAccepted });
+    case 'deadline':
+      return failure('timeout', 'deadline_exceeded', 'The request ran out of time (route deadline).', { final: true, maybeAccepted });
+    case 'first_token':
+      return failure('timeout', 'upstream_timeout', 'The provider sent no first token in time.', { maybeAccepted });
+    default:
+      return failure('timeout', 'upstream_timeout', 'The provider did not answer in time.', { maybeAccepted });
+  }
+}
+
+async function errorAnswer(call: Call, adapter: ProviderAdapter, res: UpstreamResponse, clock: AttemptClock): Promise<Outcome> {
+  let text = '';
+  try {
+    text = await res.text(MAX_ERROR_BYTES);
+  } catch {
+    res.cancel();
+  } finally {
+    clock.dispose();
+  }
+  return fail(adapter.error(res.status, res.headers, text, call.ctx.clock.now()));
+}
+
+async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, target: PlanTargetNode, parse: (body: unknown) => ParsedResponse<JsonObject>): Promise<Outcome> {
+  let text: string;
+  try {
+    text = await res.text(MAX_ANSWER_BYTES);
+  } catch (err) {
+    return fail(transportFailure(err, clock.reason()));
+  } finally {
+    clock.dispose();
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail(failure('server', 'upstream_malformed', 'The provider answered with a body that is not JSON.', { status: res.status }));
+  }
+  const parsed = parse(body);
+  if (!parsed.ok) return fail(parsed.failure);
+  const served = { provider: target.provider, model: target.model };
+  return { ok: true, answer: { kind: 'json', served, text: parsed.value === body ? text : JSON.stringify(parsed.value), value: parsed.value as JsonObject, usage: parsed.usage } };
+}
+
+/** Upstream body → batches of SSE events. */
+function eventSource(res: UpstreamResponse): EventSource {
+  const decoder = createSseDecoder();
+  const it = res.body[Symbol.asyncIterator]();
+  let ended = false;
+  return {
+    async next() {
+      while (!ended) {
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          const rest = decoder.end();
+          return rest.length > 0 ? rest : null;
+        }
+        const events = decoder.push(r.value);
+        if (events.length > 0) return events;
+      }
+      return null;
+    },
+    cancel() {
+      ended = true;
+      res.cancel();
+    },
+  };
+}
+
+async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, target: PlanTargetNode, adapter: ProviderAdapter, input: CallInput): Promise<Outcome> {
+  const events = eventSource(res);
+  const translator = adapter.chat.stream(input);
+  const first: OutChunk[] = [];
+  let usage = null;
+  let ended = false;
+  const stop = (f: Failure): Outcome => {
+    events.cancel();
+    clock.dispose();
+    return fail(f);
+  };
+  while (first.length === 0 && !ended) {
+    let batch;
+    try {
+      batch = await events.next();
+    } catch (err) {
+      return stop(err instanceof UpstreamError || clock.reason() !== null ? transportFailure(err, clock.reason()) : failure('server', 'upstream_malformed', 'The provider sent a stream the gateway cannot read.', { maybeAccepted: true }));
+    }
+    if (batch === null) {
+      ended = true;
+      break;
+    }
+    for (const event of batch) {
+      const step = translator.next(event);
+      if (step.kind === 'error') return stop(step.failure);
+      if (step.kind === 'done') ended = true;
+      if (step.kind === 'chunks') {
+        first.push(...step.chunks);
+        usage = step.usage ?? usage;
+      }
+    }
+  }
+  if (first.length === 0) return stop(failure('server', 'upstream_empty_stream', 'The provider ended the stream without any content.', { maybeAccepted: true }));
+  clock.commit();
+  const answer: Answer = {
+    kind: 'stream',
+    served: { provider: target.provider, model: target.model },
+    first,
+    usage,
+    ended,
+    tail: { events, translator, touch: () => clock.touch(), stopFailure: () => stopReasonFailure(clock), dispose: () => clock.dispose() },
+  };
+  return { ok: true, answer };
+}
+
+function stopReasonFailure(clock: AttemptClock): Failure | null {
+  const reason = clock.reason();
+  return reason === null ? null : stopFailure(reason);
+}

@@ -1,0 +1,59 @@
+/**
+ * One client request on its way through the strategy tree: what was asked, by whom, the
+ * clocks it runs under, and the attempts made so far.
+ * @module
+ */
+import type { HandlerContext } from '../core/context.ts';
+import type { AttemptRecord } from '../log/types.ts';
+import type { JsonObject } from '../openai/types.ts';
+import type { PlanConsumer, PlanRoute } from '../plan.ts';
+
+/** Why a request's signal fired. */
+export type StopReason = 'client_closed' | 'deadline';
+
+/** Facts about the request that conditions can test. */
+export interface RequestFacts {
+  /** Lower-case header names. */
+  readonly headers: Headers;
+  /** Parsed `x-sluice-metadata`, values as strings. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** ISO country code from CloudFront-Viewer-Country, or null. */
+  readonly country: string | null;
+}
+
+/** A request being served. */
+export interface Call {
+  readonly ctx: HandlerContext;
+  readonly route: PlanRoute;
+  readonly endpoint: 'chat' | 'embeddings';
+  /** The client's body (model still the alias the client sent). */
+  readonly body: JsonObject;
+  readonly stream: boolean;
+  readonly consumer: PlanConsumer | null;
+  readonly facts: RequestFacts;
+  readonly startedAt: number;
+  readonly deadlineAt: number;
+  /** Fires when the client goes away or the deadline passes; `reason` is a StopReason. */
+  readonly signal: AbortSignal;
+  /** The client's Idempotency-Key: resending after a possibly accepted POST is then safe. */
+  readonly idempotencyKey: string | null;
+  /** Attempts made so far, in order. */
+  readonly attempts: AttemptRecord[];
+}
+
+/** An AbortController for a request that fires on client disconnect and at the deadline. */
+export function requestSignal(client: AbortSignal, deadlineMs: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onClient = (): void => controller.abort('client_closed' satisfies StopReason);
+  if (client.aborted) onClient();
+  else client.addEventListener('abort', onClient, { once: true });
+  const timer = setTimeout(() => controller.abort('deadline' satisfies StopReason), Math.max(0, deadlineMs));
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      client.removeEventListener('abort', onClient);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * End to end with the real `openai` SDK: what a client sees for plain, streamed and tool
+ * calls, embeddings, Azure and parameters, and what the providers received.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embeddings, reply, stream } from '../support/fake-upstream/index.ts';
+import { ask, CLIENT_KEY, collect, PROVIDER_KEYS, startRig, type Rig } from './harness.ts';
+
+let rig: Rig;
+beforeEach(async () => {
+  rig = await startRig();
+});
+afterEach(async () => {
+  await rig.close();
+});
+
+describe('chat completions', () => {
+  it('answers a plain completion from the first target and says how it was served', async () => {
+    rig.fakes.byName.primary.script(reply({ content: 'Hello there' }));
+    const { data, response } = await rig.client.chat.completions.create({ model: 'chat', messages: ask }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Hello there');
+    expect(data.usage?.total_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-sluice-route')).toBe('chat');
+    expect(response.headers.get('x-sluice-provider')).toBe('primary');
+    expect(response.headers.get('x-sluice-attempts')).toBe('1');
+    expect(response.headers.get('x-sluice-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(rig.fakes.tried()).toEqual(['primary']);
+    const sent = rig.fakes.requests()[0]!;
+    expect(sent.model).toBe('gpt-4o-mini');
+    expect(sent.headers.authorization).toBe(`Bearer ${PROVIDER_KEYS.PRIMARY_KEY}`);
+    expect(JSON.stringify(sent.headers)).not.toContain(CLIENT_KEY);
+    expect(sent.body).toMatchObject({ messages: ask });
+  });
+
+  it('streams chunk by chunk and hides the usage chunk the client did not ask for', async () => {
+    rig.fakes.byName.primary.script(stream({ content: 'one two three four', delayMs: 5 }));
+    const { text, chunks } = await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
+    expect(text).toBe('one two three four');
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    expect(rig.fakes.requests()[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('passes the usage chunk through when the client asks for it', async () => {
+    rig.fakes.byName.primary.script(stream({ content: 'one two' }));
+    const { chunks } = await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true, stream_options: { include_usage: true } }));
+    expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('returns tool calls', async () => {
+    rig.fakes.byName.primary.script(reply({ content: null, toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } }] }));
+    const r = await rig.client.chat.completions.create({ model: 'chat', messages: ask, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
+    expect(r.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(r.choices[0]?.message.tool_calls?.[0]).toMatchObject({ id: 'call_1', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
+    expect(rig.fakes.requests()[0]!.body).toMatchObject({ tools: [{ function: { name: 'get_weather' } }] });
+  });
+
+  it('keeps indexes, ids and names of streamed parallel tool calls', async () => {
+    rig.fakes.byName.primary.script(
+      stream({
+        content: null,
+        toolCalls: [
+          { id: 'call_a', name: 'get_weather', arguments: { city: 'Oslo', unit: 'c' } },
+          { id: 'call_b', name: 'get_time', arguments: { zone: 'Europe/Oslo' } },
+        ],
+        interleave: true,
+      }),
+    );
+    const { chunks } = await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
+    const calls = new Map<number, { id: string; name: string; args: string }>();
+    for (const c of chunks) {
+      for (const t of c.choices[0]?.delta.tool_calls ?? []) {
+        const cur = calls.get(t.index) ?? { id: '', name: '', args: '' };
+        calls.set(t.index, { id: cur.id || (t.id ?? ''), name: cur.name || (t.function?.name ?? ''), args: cur.args + (t.function?.arguments ?? '') });
+      }
+    }
+    expect([...calls.entries()]).toEqual([
+      [0, { id: 'call_a', name: 'get_weather', args: '{"city":"Oslo","unit":"c"}' }],
+      [1, { id: 'call_b', name: 'get_time', args: '{"zone":"Europe/Oslo"}' }],
+    ]);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
+  it('applies target params over the client’s', async () => {
+    await rig.client.chat.completions.create({ model: 'cold', messages: ask, temperature: 1.2 });
+    expect(rig.fakes.requests()[0]!.body).toMatchObject({ temperature: 0, max_tokens: 64, model: 'gpt-4o-mini' });
+  });
+
+  it('passes the requested model through on a "*" target', async () => {
+    await rig.client.chat.completions.create({ model: 'open/gpt-5-preview', messages: ask });
+    expect(rig.fakes.requests()[0]!.model).toBe('open/gpt-5-preview');
+  });
+
+  it('calls Azure at the deployment URL with its api-key header', async () => {
+    const r = await rig.client.chat.completions.create({ model: 'azure-gpt4o', messages: ask });
+    expect(r.choices[0]?.message.content).toContain('azure');
+    const sent = rig.fakes.byName.azure.requests[0]!;
+    expect(sent.path).toBe('/openai/deployments/prod-gpt4o/chat/completions');
+    expect(sent.query).toMatchObject({ 'api-version': '2024-10-21' });
+    expect(sent.headers['api-key']).toBe(PROVIDER_KEYS.AZURE_KEY);
+    expect(sent.headers.authorization).toBeUndefined();
+  });
+
+  it('routes on a header and on x-sluice-metadata', async () => {
+    await rig.client.chat.completions.create({ model: 'tiered', messages: ask }, { headers: { 'x-tier': 'premium' } });
+    await rig.client.chat.completions.create({ model: 'tiered', messages: ask }, { headers: { 'x-sluice-metadata': '{"feature":"summaries"}' } });
+    await rig.client.chat.completions.create({ model: 'tiered', messages: ask });
+    expect(rig.fakes.tried()).toEqual(['secondary', 'azure', 'primary']);
+    expect(rig.fakes.byName.secondary.requests[0]!.model).toBe('llama-3.1-70b');
+  });
+
+  it('refuses bad metadata with 400 invalid_metadata before calling anyone', async () => {
+    await expect(rig.client.chat.completions.create({ model: 'tiered', messages: ask }, { headers: { 'x-sluice-metadata': 'not json' } })).rejects.toMatchObject({ status: 400, code: 'invalid_metadata' });
+    expect(rig.fakes.tried()).toEqual([]);
+  });
+});
+
+describe('embeddings and models', () => {
+  it('returns embeddings', async () => {
+    rig.fakes.byName.primary.script(embeddings({ dims: 8 }));
+    const r = await rig.client.embeddings.create({ model: 'embed', input: ['a', 'b'] });
+    expect(r.data).toHaveLength(2);
+    expect(r.data[0]?.embedding).toHaveLength(8);
+    expect(rig.fakes.requests()[0]!.path).toBe('/v1/embeddings');
+  });
+
+  it('lists the models the key may use', async () => {
+    const ids: string[] = [];
+    for await (const m of rig.client.models.list()) ids.push(m.id);
+    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'embed', 'gpt-4o-mini', 'open/*', 'solo', 'tiered']);
+  });
+
+  it('rejects a chat model on the embeddings endpoint and an unknown model', async () => {
+    await expect(rig.client.embeddings.create({ model: 'chat', input: 'x' })).rejects.toMatchObject({ status: 400, code: 'wrong_endpoint' });
+    await expect(rig.client.chat.completions.create({ model: 'gpt-9', messages: ask })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+  });
+
+  it('rejects a wrong key with 401', async () => {
+    const { default: OpenAI } = await import('openai');
+    const stranger = new OpenAI({ baseURL: `${rig.gateway.url}/v1`, apiKey: 'sk-not-a-key', maxRetries: 0 });
+    await expect(stranger.chat.completions.create({ model: 'chat', messages: ask })).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect(rig.fakes.tried()).toEqual([]);
+  });
+});
+
+describe('native pass-through', () => {
+  it('forwards a provider-native call with the provider key and streams the answer back', async () => {
+    rig.fakes.byName.primary.script(reply({ content: 'native hello' }));
+    const res = await fetch(`${rig.gateway.url}/native/primary/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: ask }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-sluice-provider')).toBe('primary');
+    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('native hello');
+    const sent = rig.fakes.requests()[0]!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.headers.authorization).toBe(`Bearer ${PROVIDER_KEYS.PRIMARY_KEY}`);
+  });
+
+  it('needs a key and a known provider', async () => {
+    expect((await fetch(`${rig.gateway.url}/native/primary/models`)).status).toBe(401);
+    const res = await fetch(`${rig.gateway.url}/native/nope/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    expect(res.status).toBe(404);
+  });
+});
