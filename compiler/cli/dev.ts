@@ -5,6 +5,7 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
+import type { LogSink } from '../../runtime/log/types.ts';
 import type { Plan } from '../../runtime/plan.ts';
 import { devDeps } from '../../runtime/node/dev-deps.ts';
 import { createNodeListener } from '../../runtime/node/server.ts';
@@ -20,9 +21,9 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-/** Starts the dev gateway for a Plan on host:port (port 0 picks a free one). */
-export async function startDevServer(plan: Plan, host: string, port: number, env: Readonly<Record<string, string | undefined>> = process.env): Promise<DevServer> {
-  const server: Server = createServer({ keepAlive: true }, createNodeListener(devDeps(plan, env)));
+/** Starts the dev gateway for a Plan on host:port (port 0 picks a free one); `log` receives request records. */
+export async function startDevServer(plan: Plan, host: string, port: number, env: Readonly<Record<string, string | undefined>> = process.env, log?: LogSink): Promise<DevServer> {
+  const server: Server = createServer({ keepAlive: true }, createNodeListener(devDeps(plan, env, log)));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -54,7 +54,7 @@ function errorEvent(f: Failure): string {
 }
 
 /** The SSE body for a committed stream; `onEnd` runs once when it finishes in any way. */
-export function relay(answer: Extract<Answer, { kind: 'stream' }>, onEnd: (summary: StreamSummary) => void): ReadableStream<Uint8Array> {
+export function relay(answer: Extract<Answer, { kind: 'stream' }>, onEnd: (summary: StreamSummary) => void, keepAliveMs = KEEP_ALIVE_MS): ReadableStream<Uint8Array> {
   const { tail } = answer;
   let usage = answer.usage;
   let chars = outputChars(answer.first);
@@ -78,7 +78,7 @@ export function relay(answer: Extract<Answer, { kind: 'stream' }>, onEnd: (summa
     pending ??= tail.events.next();
     let keepAlive: ReturnType<typeof setTimeout> | undefined;
     const silence = new Promise<'silence'>((resolve) => {
-      keepAlive = setTimeout(() => resolve('silence'), KEEP_ALIVE_MS);
+      keepAlive = setTimeout(() => resolve('silence'), keepAliveMs);
     });
     let batch;
     try {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { embeddings, reply, stream } from '../support/fake-upstream/index.ts';
-import { ask, CLIENT_KEY, collect, PROVIDER_KEYS, startRig, type Rig } from './harness.ts';
+import { ask, CLIENT_KEY, collect, PROVIDER_KEYS, recordsAfter, startRig, type Rig } from './harness.ts';
 
 let rig: Rig;
 beforeEach(async () => {
@@ -38,6 +38,19 @@ describe('chat completions', () => {
     expect(text).toBe('one two three four');
     expect(chunks.some((c) => c.usage)).toBe(false);
     expect(rig.fakes.requests()[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('records usage from the stream, and an estimate marked as such when the provider sends none', async () => {
+    rig.fakes.byName.primary.script(stream({ content: 'one two three four' }));
+    rig.fakes.byName.secondary.script(stream({ content: 'five six seven eight' }));
+    await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
+    await collect(await rig.client.chat.completions.create({ model: 'tiered', messages: ask, stream: true }, { headers: { 'x-tier': 'premium' } }));
+    const [reported, estimated] = await recordsAfter(rig, 2);
+    expect(reported).toMatchObject({ route: 'chat', consumer: 'team', stream: true, status: 200, usage: { estimated: false }, planHash: rig.gateway.plan.hash });
+    expect(reported!.usage!.completionTokens).toBeGreaterThan(0);
+    expect(rig.fakes.byName.secondary.requests[0]!.body).not.toHaveProperty('stream_options');
+    expect(estimated).toMatchObject({ route: 'tiered', usage: { estimated: true, completionTokens: 5 } });
+    expect(estimated!.attempts).toEqual([{ provider: 'secondary', model: 'llama-3.1-70b', status: 200, errorClass: null, latencyMs: expect.any(Number) as number }]);
   });
 
   it('passes the usage chunk through when the client asks for it', async () => {
@@ -126,7 +139,7 @@ describe('embeddings and models', () => {
   it('lists the models the key may use', async () => {
     const ids: string[] = [];
     for await (const m of rig.client.models.list()) ids.push(m.id);
-    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'embed', 'gpt-4o-mini', 'open/*', 'solo', 'tiered']);
+    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'embed', 'gpt-4o-mini', 'hurry', 'open/*', 'solo', 'tiered']);
   });
 
   it('rejects a chat model on the embeddings endpoint and an unknown model', async () => {

@@ -21,7 +21,7 @@ import {
   stream,
   times,
 } from '../support/fake-upstream/index.ts';
-import { ask, collect, startRig, type Rig } from './harness.ts';
+import { ask, collect, recordsAfter, startRig, type Rig } from './harness.ts';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -213,7 +213,18 @@ describe('streams', () => {
     expect(r.fakes.tried()).toEqual(['primary']);
   });
 
-  it('stops waiting at the route deadline', async () => {
+  it('shares one deadline across the whole ladder', async () => {
+    const r = await setup();
+    for (const up of r.fakes.all) up.fallback = hang();
+    const started = Date.now();
+    const err = await r.client.chat.completions.create({ model: 'hurry', messages: ask }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 504, code: 'deadline_exceeded' });
+    // Each rung may take 1 s, but the route's 2 s deadline ends the ladder before the third.
+    expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('stops each rung at its first-token timeout', async () => {
     const r = await setup();
     r.fakes.byName.primary.fallback = hang();
     r.fakes.byName.secondary.fallback = hang();

@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import { startDevServer, type DevServer } from '../../compiler/cli/dev.ts';
+import type { RequestRecord } from '../../runtime/log/types.ts';
 import { planFrom } from '../support/compile.ts';
+import { memoryLog } from '../support/context.ts';
 import { startFakeUpstreams, type FakeUpstreamFleet } from '../support/fake-upstream/index.ts';
 
 export const CLIENT_KEY = 'sk-e2e-team-key';
@@ -18,6 +20,8 @@ export interface Rig {
   readonly fakes: FakeUpstreamFleet<Names>;
   readonly gateway: DevServer;
   readonly client: OpenAI;
+  /** Request records the gateway wrote (after each response). */
+  readonly records: RequestRecord[];
   close(): Promise<void>;
 }
 
@@ -28,7 +32,7 @@ export function spec(f: FakeUpstreamFleet<Names>): string {
 gateway: { name: e2e }
 providers:
   primary: { type: openai, base_url: "${f.byName.primary.baseUrl}", api_key: { env: PRIMARY_KEY } }
-  secondary: { type: openai-compatible, base_url: "${f.byName.secondary.baseUrl}", api_key: { env: SECONDARY_KEY } }
+  secondary: { type: openai-compatible, base_url: "${f.byName.secondary.baseUrl}", api_key: { env: SECONDARY_KEY }, stream_usage: false }
   azure:
     type: azure-openai
     endpoint: "${f.byName.azure.azureEndpoint}"
@@ -43,6 +47,11 @@ route_defaults:
 routes:
   chat: { aliases: [chat, gpt-4o-mini], strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b] } }
   solo: { aliases: [solo], strategy: primary/gpt-4o-mini }
+  hurry:
+    aliases: [hurry]
+    deadline: 2s
+    retry: { attempts: 0 }
+    strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b, azure/gpt-4o] }
   careful:
     aliases: [careful]
     strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b], on: [rate_limited, overloaded, server, timeout, network, context_length_exceeded] }
@@ -65,17 +74,25 @@ consumers:
 /** Starts fakes, a gateway over them and an SDK client with SDK retries off unless asked. */
 export async function startRig(sdkRetries = 0): Promise<Rig> {
   const fakes = await startFakeUpstreams<Names>(['primary', 'secondary', 'azure']);
-  const gateway = await startDevServer(planFrom(spec(fakes)), '127.0.0.1', 0, PROVIDER_KEYS);
+  const log = memoryLog();
+  const gateway = await startDevServer(planFrom(spec(fakes)), '127.0.0.1', 0, PROVIDER_KEYS, log);
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: sdkRetries, timeout: 20_000 });
   return {
     fakes,
     gateway,
     client,
+    records: log.records,
     close: async () => {
       await gateway.close();
       await fakes.closeAll();
     },
   };
+}
+
+/** Waits until the gateway has written `n` records (they are written after the response). */
+export async function recordsAfter(rig: Rig, n: number): Promise<RequestRecord[]> {
+  for (let i = 0; i < 100 && rig.records.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  return rig.records;
 }
 
 /** Text of a streamed completion, and every chunk. */

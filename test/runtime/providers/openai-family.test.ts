@@ -1,0 +1,76 @@
+/**
+ * The OpenAI-family adapters as pure transforms: the request each builds (URL, auth
+ * header, body), and how provider errors map to error classes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PlanProviderAzure, PlanProviderOpenai, PlanProviderOpenaiCompatible } from '../../../runtime/plan.ts';
+import { azureOpenaiAdapter } from '../../../runtime/providers/azure-openai/index.ts';
+import { openaiCompatibleAdapter } from '../../../runtime/providers/openai-compatible/index.ts';
+import { openaiError } from '../../../runtime/providers/openai/errors.ts';
+import { openaiAdapter } from '../../../runtime/providers/openai/index.ts';
+
+const base = { models: null, timeoutMs: null };
+const openai: PlanProviderOpenai = { ...base, type: 'openai', name: 'oa', baseUrl: 'https://api.openai.com/v1', apiKey: { secret: 's', field: null, env: null }, organization: 'org-1', project: null };
+const compat: PlanProviderOpenaiCompatible = { ...base, type: 'openai-compatible', name: 'local', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: null, streamUsage: false };
+const azure: PlanProviderAzure = { ...base, type: 'azure-openai', name: 'az', endpoint: 'https://acme.openai.azure.com', apiVersion: '2024-10-21', apiKey: { secret: 's', field: null, env: null }, deployments: { 'gpt-4o': 'prod gpt4o' } };
+const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true };
+
+describe('requests', () => {
+  it('openai: bearer key, organization, usage asked for in streams', () => {
+    const r = openaiAdapter.chat.request({ provider: openai, model: 'gpt-4o', body: { ...body, model: 'gpt-4o' }, apiKey: 'k1', headers: { 'user-agent': 'ua' } });
+    expect(r.url).toBe('https://api.openai.com/v1/chat/completions');
+    expect(r.headers).toMatchObject({ authorization: 'Bearer k1', 'openai-organization': 'org-1', accept: 'text/event-stream', 'user-agent': 'ua' });
+    expect(JSON.parse(r.body as string)).toMatchObject({ model: 'gpt-4o', stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('openai-compatible: no key, no stream_options when the server rejects them', () => {
+    const r = openaiCompatibleAdapter.chat.request({ provider: compat, model: 'llama3', body, apiKey: null, headers: {} });
+    expect(r.url).toBe('http://127.0.0.1:11434/v1/chat/completions');
+    expect(r.headers.authorization).toBeUndefined();
+    expect(JSON.parse(r.body as string)).not.toHaveProperty('stream_options');
+  });
+
+  it('azure: deployment URL, api-version, api-key header', () => {
+    const r = azureOpenaiAdapter.chat.request({ provider: azure, model: 'gpt-4o', body, apiKey: 'k2', headers: {} });
+    expect(r.url).toBe('https://acme.openai.azure.com/openai/deployments/prod%20gpt4o/chat/completions?api-version=2024-10-21');
+    expect(r.headers).toMatchObject({ 'api-key': 'k2' });
+    expect(r.headers.authorization).toBeUndefined();
+    expect(azureOpenaiAdapter.embeddings!.request({ provider: azure, model: 'text-embedding-3-small', body: { input: 'x' }, apiKey: 'k2', headers: {} }).url).toBe(
+      'https://acme.openai.azure.com/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21',
+    );
+  });
+
+  it('native URLs keep the path and query; azure adds its api-version', () => {
+    expect(openaiAdapter.native!.url(openai, 'files', '?purpose=batch')).toBe('https://api.openai.com/v1/files?purpose=batch');
+    expect(azureOpenaiAdapter.native!.url(azure, 'openai/models', '')).toBe('https://acme.openai.azure.com/openai/models?api-version=2024-10-21');
+  });
+});
+
+describe('errors', () => {
+  const err = (status: number, code: string | null, headers: Record<string, string> = {}) =>
+    openaiError(status, headers, JSON.stringify({ error: { message: 'Incorrect API key provided: sk-abcdefghij1234', type: 'x', code } }), 0);
+
+  it.each([
+    [429, 'rate_limit_exceeded', 'rate_limited', false],
+    [429, 'insufficient_quota', 'rate_limited', true],
+    [400, 'context_length_exceeded', 'context_length_exceeded', false],
+    [400, 'content_filter', 'content_filtered', false],
+    [400, null, 'invalid_request', false],
+    [401, 'invalid_api_key', 'auth', false],
+    [500, 'server_error', 'server', false],
+    [503, 'server_error', 'overloaded', false],
+  ] as const)('%i %s → %s', (status, code, cls, final) => {
+    const f = err(status, code);
+    expect(f).toMatchObject({ class: cls, status, final, source: 'provider', maybeAccepted: false });
+  });
+
+  it('masks keys the provider quotes and keeps Retry-After', () => {
+    const f = err(429, 'rate_limit_exceeded', { 'retry-after': '3' });
+    expect(f.message).toBe('Incorrect API key provided: [redacted]');
+    expect(f.retryAfterMs).toBe(3000);
+  });
+
+  it('survives bodies that are not JSON', () => {
+    expect(openaiError(502, {}, '<html>bad gateway</html>', 0)).toMatchObject({ class: 'server', message: 'the provider answered 502' });
+  });
+});
