@@ -3,7 +3,8 @@
  * stacks (CloudFormation templates and the Lambda bundle) into a cloud assembly, offline.
  * @module
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Plan } from '../../runtime/plan.ts';
 import { parseCommandArgs, stringOption } from './args.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -27,7 +28,22 @@ export async function synthCommand(argv: readonly string[], io: CliIo): Promise<
   return EXIT.ok;
 }
 
+/** The infra module's public shape (loaded on demand: the CDK is large). */
+type InfraModule = typeof import('../../infra/synthesize.ts');
+
+/**
+ * Loads infra/ from the project's sources. When the CLI runs from its cached bundle
+ * (SLUICE_ROOT set by bin/sluice.mjs), TypeScript loading is switched on first.
+ */
+async function loadInfra(): Promise<InfraModule> {
+  const root = process.env.SLUICE_ROOT;
+  if (root === undefined) return import('../../infra/synthesize.ts');
+  const { register } = await import('tsx/esm/api');
+  register();
+  return (await import(pathToFileURL(join(root, 'infra', 'synthesize.ts')).href)) as InfraModule;
+}
+
 async function synthesizePlan(plan: Plan, outdir: string): Promise<readonly string[]> {
-  const { synthesize } = await import('../../infra/synthesize.ts');
+  const { synthesize } = await loadInfra();
   return synthesize(plan, outdir).stacks;
 }

@@ -3,28 +3,26 @@
  * 2020-12, strict) and turns ajv's error objects into findings a person can act on.
  * @module
  */
-import { createRequire } from 'node:module';
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import type { DiagnosticCode } from '../diagnostics/catalog.ts';
 import type { Finding, SpecPath } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../suggest.ts';
-import type { DiagnosticCode } from '../diagnostics/catalog.ts';
+import validate from './generated/gateway-validator.js';
+import { SCHEMA } from './schema-source.ts';
 
-type SchemaObject = Record<string, unknown>;
+export { SCHEMA } from './schema-source.ts';
+
 type AjvError = ErrorObject<string, Record<string, unknown>, unknown>;
 
-const require = createRequire(import.meta.url);
-/** The JSON Schema of gateway.yaml. */
-export const SCHEMA = require('../../schema/gateway.schema.json') as SchemaObject & { $defs: Record<string, SchemaObject> };
+/**
+ * Definition names by the JSON text of the definition: the generated validator carries its
+ * own copies of the schema, so errors are matched to definitions by content, not identity.
+ */
+const DEF_NAMES = new Map<string, string>(Object.entries(SCHEMA.$defs).map(([name, def]) => [JSON.stringify(def), name]));
 
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, verbose: true }).compile(SCHEMA);
-  return validator;
+function defName(schema: unknown): string | undefined {
+  return typeof schema === 'object' && schema !== null ? DEF_NAMES.get(JSON.stringify(schema)) : undefined;
 }
-
-const DEF_NAMES = new Map<unknown, string>(Object.entries(SCHEMA.$defs).map(([name, def]) => [def, name]));
 
 /** Keys of the other strategy-node kinds, offered as suggestions inside a target node. */
 const NODE_KEYS = ['target', 'params', 'timeout', 'weight', 'fallback', 'on', 'loadbalance', 'sticky', 'conditional', 'default', 'route'];
@@ -44,7 +42,6 @@ const PATTERN_CODES: Record<string, { code: DiagnosticCode; expect: string }> = 
 
 /** Validates `value`; returns findings (empty when valid). */
 export function validateSchema(value: unknown): Finding[] {
-  const validate = getValidator();
   if (validate(value)) return [];
   const errors = (validate.errors ?? []) as AjvError[];
   const grouped = branchesOfAlternatives(errors);
@@ -86,7 +83,7 @@ function isRequiredOnly(branch: unknown): branch is { required: string[] } {
 
 function toFinding(e: AjvError, root: unknown): Finding | undefined {
   const path = toPath(e.instancePath, root);
-  const def = DEF_NAMES.get(e.parentSchema);
+  const def = defName(e.parentSchema);
   const atProperty = e.propertyName === undefined ? path : [...path, e.propertyName];
   switch (e.keyword) {
     case 'if':

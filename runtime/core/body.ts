@@ -4,9 +4,10 @@
  */
 import { isObject, type JsonObject } from '../openai/types.ts';
 import { GatewayError } from './errors.ts';
+import type { GatewayRequest } from './request.ts';
 
 /** The JSON object a client sent; throws GatewayError (400, 413) otherwise. */
-export async function readJsonBody(request: Request, maxKb: number): Promise<JsonObject> {
+export async function readJsonBody(request: GatewayRequest, maxKb: number): Promise<JsonObject> {
   const max = maxKb * 1024;
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > max) throw tooLarge(maxKb);

@@ -7,6 +7,7 @@ import { isObject } from '../openai/types.ts';
 import type { RequestFacts } from '../routing/call.ts';
 import { GatewayError } from './errors.ts';
 import { CLIENT_HEADERS } from './headers.ts';
+import type { GatewayRequest } from './request.ts';
 
 /** Longest `x-sluice-metadata` value accepted. */
 const MAX_METADATA_BYTES = 4096;
@@ -30,7 +31,7 @@ export function parseMetadata(value: string | null): Record<string, string> {
 }
 
 /** The facts of a request. */
-export function requestFacts(request: Request): RequestFacts {
+export function requestFacts(request: GatewayRequest): RequestFacts {
   const country = request.headers.get(CLIENT_HEADERS.country);
   return {
     headers: request.headers,

@@ -12,10 +12,13 @@ import { completions, type RequestInfo } from './routes/completions.ts';
 import { healthz } from './routes/healthz.ts';
 import { listModels } from './routes/models.ts';
 import { native } from './routes/native.ts';
+import type { GatewayRequest } from './request.ts';
+
+export type { GatewayRequest } from './request.ts';
 
 export type { HandlerContext } from './context.ts';
 
-type Route = (request: Request, ctx: HandlerContext, info: RequestInfo) => Response | Promise<Response>;
+type Route = (request: GatewayRequest, ctx: HandlerContext, info: RequestInfo) => Response | Promise<Response>;
 
 /** Exact paths, each with the methods it answers. */
 const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
@@ -29,7 +32,7 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
 const MAX_QUOTED_PATH = 200;
 
 /** Serves one request. Never throws: every failure becomes an OpenAI-shape error response. */
-export async function handle(request: Request, ctx: HandlerContext): Promise<Response> {
+export async function handle(request: GatewayRequest, ctx: HandlerContext): Promise<Response> {
   const info: RequestInfo = { id: ctx.requestId ?? randomUUID(), startedAt: ctx.clock.now() };
   let response: Response;
   try {
@@ -42,7 +45,7 @@ export async function handle(request: Request, ctx: HandlerContext): Promise<Res
   return response;
 }
 
-function dispatch(request: Request, ctx: HandlerContext, info: RequestInfo): Response | Promise<Response> {
+function dispatch(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo): Response | Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname;
   const methods = ROUTES[path];

@@ -9,6 +9,7 @@ import type { Plan, PlanApiKey, PlanConsumer } from '../plan.ts';
 import type { HandlerContext } from './context.ts';
 import { GatewayError } from './errors.ts';
 import { CLIENT_HEADERS } from './headers.ts';
+import type { GatewayRequest, HeaderReader } from './request.ts';
 
 interface KeyEntry {
   readonly consumer: PlanConsumer;
@@ -46,7 +47,7 @@ export function keyHash(key: string): string {
 }
 
 /** The key a request presents, or null. */
-export function presentedKey(headers: Headers): string | null {
+export function presentedKey(headers: HeaderReader): string | null {
   const auth = headers.get('authorization');
   if (auth !== null) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
@@ -85,7 +86,7 @@ async function lookup(ctx: HandlerContext, hash: string): Promise<KeyEntry | und
 }
 
 /** The calling consumer; null when the gateway has `auth: none`. Throws 401 GatewayErrors. */
-export async function identify(request: Request, ctx: HandlerContext): Promise<PlanConsumer | null> {
+export async function identify(request: GatewayRequest, ctx: HandlerContext): Promise<PlanConsumer | null> {
   if (ctx.plan.gateway.auth === 'none') return null;
   const key = presentedKey(request.headers);
   if (key === null) {

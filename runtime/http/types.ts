@@ -4,6 +4,7 @@
  * that the provider may already have accepted.
  * @module
  */
+import type { StopSignal } from '../core/stop.ts';
 
 /** One HTTP request to a provider. */
 export interface UpstreamRequest {
@@ -16,7 +17,7 @@ export interface UpstreamRequest {
    * Aborts the exchange at any phase (attempt timeout, deadline, client disconnect). The
    * abort reason is kept as `UpstreamError.reason`.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: StopSignal;
 }
 
 /** A provider's response whose headers have arrived; the body is read on demand. */

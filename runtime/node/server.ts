@@ -9,6 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
 import { errorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
+import { Stop, type StopSignal } from '../core/stop.ts';
+import { NodeRequest } from './request.ts';
 
 /** A request listener for `http.createServer`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,14 +27,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | nul
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
-function headersOf(req: IncomingMessage): [string, string][] {
-  const pairs: [string, string][] = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-  return pairs;
-}
-
-async function writeResponse(res: ServerResponse, response: Response, aborted: AbortSignal): Promise<void> {
+async function writeResponse(res: ServerResponse, response: Response, aborted: StopSignal): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   res.writeHead(response.status, headers);
@@ -64,9 +59,9 @@ export function createNodeListener(deps: RuntimeDeps): NodeListener {
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, deps: RuntimeDeps, maxBody: number): Promise<void> {
-  const controller = new AbortController();
+  const gone = new Stop();
   res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) gone.abort('client_closed');
   });
   const pending: Promise<unknown>[] = [];
   const ctx: HandlerContext = { ...deps, waitUntil: (work) => void pending.push(work), clientIp: req.socket.remoteAddress ?? null, requestId: null };
@@ -75,18 +70,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: RuntimeDep
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const body = hasBody ? await readBody(req, maxBody) : null;
     if (hasBody && body === null) {
-      await writeResponse(res, errorResponse('request_too_large', `The request body is larger than this gateway accepts (${deps.plan.guardrails.maxRequestKb} KB).`), controller.signal);
+      await writeResponse(res, errorResponse('request_too_large', `The request body is larger than this gateway accepts (${deps.plan.guardrails.maxRequestKb} KB).`), gone);
       return;
     }
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-      method,
-      headers: headersOf(req),
-      body: body ?? undefined,
-      signal: controller.signal,
-    });
-    await writeResponse(res, await handle(request, ctx), controller.signal);
+    // The Host header is the client's to choose: the URL uses a fixed host, only the path matters.
+    const path = req.url?.startsWith('/') ? req.url : '/';
+    const request = new NodeRequest(method, `http://localhost${path}`, req.headers, body, gone);
+    await writeResponse(res, await handle(request, ctx), gone);
   } catch {
-    if (!res.headersSent) await writeResponse(res, errorResponse('internal_error', 'The gateway failed to handle this request.'), controller.signal);
+    if (!res.headersSent) await writeResponse(res, errorResponse('internal_error', 'The gateway failed to handle this request.'), gone);
     else res.destroy();
   } finally {
     await Promise.allSettled(pending);

@@ -11,7 +11,7 @@ import { apiKeyOf } from '../providers/credentials.ts';
 import { adapterFor } from '../providers/registry.ts';
 import type { CallInput, OutChunk, ParsedResponse, ProviderAdapter } from '../providers/types.ts';
 import { createSseDecoder } from '../sse/decoder.ts';
-import type { Answer, EventSource, Outcome } from './answer.ts';
+import type { Answer, EventSource, Outcome, Served } from './answer.ts';
 import type { Call, StopReason } from './call.ts';
 import { AttemptClock } from './clock.ts';
 import { failure, type Failure } from './failure.ts';
@@ -29,7 +29,7 @@ export async function attempt(call: Call, target: PlanTargetNode): Promise<Outco
   const f = outcome.ok ? null : outcome.failure;
   call.attempts.push({
     provider: target.provider,
-    model: target.model,
+    model: target.model === '*' ? String(call.body.model) : target.model,
     status: outcome.ok ? 200 : f!.status,
     errorClass: f?.class ?? null,
     latencyMs: call.ctx.clock.now() - started,
@@ -58,8 +58,9 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
     return fail(transportFailure(err, clock.reason()));
   }
   if (res.status < 200 || res.status > 299) return errorAnswer(call, adapter, res, clock);
-  if (!call.stream) return jsonAnswer(res, clock, target, call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response);
-  return streamAnswer(res, clock, target, adapter, input);
+  const served: Served = { provider: target.provider, model: input.model };
+  if (!call.stream) return jsonAnswer(res, clock, served, call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response);
+  return streamAnswer(res, clock, served, adapter, input);
 }
 
 function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null): CallInput {
@@ -113,7 +114,7 @@ async function errorAnswer(call: Call, adapter: ProviderAdapter, res: UpstreamRe
   return fail(adapter.error(res.status, res.headers, text, call.ctx.clock.now()));
 }
 
-async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, target: PlanTargetNode, parse: (body: unknown) => ParsedResponse<JsonObject>): Promise<Outcome> {
+async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, parse: (body: unknown) => ParsedResponse<JsonObject>): Promise<Outcome> {
   let text: string;
   try {
     text = await res.text(MAX_ANSWER_BYTES);
@@ -130,7 +131,6 @@ async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, target: Pl
   }
   const parsed = parse(body);
   if (!parsed.ok) return fail(parsed.failure);
-  const served = { provider: target.provider, model: target.model };
   return { ok: true, answer: { kind: 'json', served, text: parsed.value === body ? text : JSON.stringify(parsed.value), value: parsed.value as JsonObject, usage: parsed.usage } };
 }
 
@@ -160,7 +160,7 @@ function eventSource(res: UpstreamResponse): EventSource {
   };
 }
 
-async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, target: PlanTargetNode, adapter: ProviderAdapter, input: CallInput): Promise<Outcome> {
+async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, adapter: ProviderAdapter, input: CallInput): Promise<Outcome> {
   const events = eventSource(res);
   const translator = adapter.chat.stream(input);
   const first: OutChunk[] = [];
@@ -196,7 +196,7 @@ async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, target: 
   clock.commit();
   const answer: Answer = {
     kind: 'stream',
-    served: { provider: target.provider, model: target.model },
+    served,
     first,
     usage,
     ended,

@@ -3,6 +3,7 @@
  * Retry-After honoured (a wait longer than the backoff cap means "try elsewhere").
  * @module
  */
+import type { StopSignal } from '../core/stop.ts';
 import type { PlanRetry } from '../plan.ts';
 
 /**
@@ -19,7 +20,7 @@ export function retryDelay(retry: number, policy: PlanRetry, retryAfterMs: numbe
 }
 
 /** Resolves after `ms`, or early (false) when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+export function sleep(ms: number, signal: StopSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {

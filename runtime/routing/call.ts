@@ -7,14 +7,16 @@ import type { HandlerContext } from '../core/context.ts';
 import type { AttemptRecord } from '../log/types.ts';
 import type { JsonObject } from '../openai/types.ts';
 import type { PlanConsumer, PlanRoute } from '../plan.ts';
+import type { HeaderReader } from '../core/request.ts';
+import { Stop, type StopSignal } from '../core/stop.ts';
 
 /** Why a request's signal fired. */
 export type StopReason = 'client_closed' | 'deadline';
 
 /** Facts about the request that conditions can test. */
 export interface RequestFacts {
-  /** Lower-case header names. */
-  readonly headers: Headers;
+  /** Request headers (names are case-insensitive). */
+  readonly headers: HeaderReader;
   /** Parsed `x-sluice-metadata`, values as strings. */
   readonly metadata: Readonly<Record<string, string>>;
   /** ISO country code from CloudFront-Viewer-Country, or null. */
@@ -34,23 +36,23 @@ export interface Call {
   readonly startedAt: number;
   readonly deadlineAt: number;
   /** Fires when the client goes away or the deadline passes; `reason` is a StopReason. */
-  readonly signal: AbortSignal;
+  readonly signal: StopSignal;
   /** The client's Idempotency-Key: resending after a possibly accepted POST is then safe. */
   readonly idempotencyKey: string | null;
   /** Attempts made so far, in order. */
   readonly attempts: AttemptRecord[];
 }
 
-/** An AbortController for a request that fires on client disconnect and at the deadline. */
-export function requestSignal(client: AbortSignal, deadlineMs: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
+/** A signal for a request that fires on client disconnect and at the deadline. */
+export function requestSignal(client: StopSignal, deadlineMs: number): { signal: StopSignal; dispose(): void } {
+  const controller = new Stop();
   const onClient = (): void => controller.abort('client_closed' satisfies StopReason);
   if (client.aborted) onClient();
   else client.addEventListener('abort', onClient, { once: true });
   const timer = setTimeout(() => controller.abort('deadline' satisfies StopReason), Math.max(0, deadlineMs));
   timer.unref?.();
   return {
-    signal: controller.signal,
+    signal: controller,
     dispose() {
       clearTimeout(timer);
       client.removeEventListener('abort', onClient);

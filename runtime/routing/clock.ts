@@ -4,6 +4,7 @@
  * request's own signal (client disconnect, deadline).
  * @module
  */
+import { Stop, type StopSignal } from '../core/stop.ts';
 import type { StopReason } from './call.ts';
 
 /** Why an attempt was stopped. */
@@ -11,7 +12,7 @@ export type AttemptStop = StopReason | 'timeout' | 'first_token';
 
 /** One attempt's abort signal and timers. */
 export class AttemptClock {
-  private readonly controller = new AbortController();
+  private readonly controller = new Stop();
   private timer: ReturnType<typeof setTimeout> | null;
   private readonly onParent: () => void;
 
@@ -22,7 +23,7 @@ export class AttemptClock {
    * @param idleMs after commit, the longest gap between events
    */
   constructor(
-    private readonly parent: AbortSignal,
+    private readonly parent: StopSignal,
     ms: number,
     first: 'timeout' | 'first_token',
     private readonly idleMs: number = ms,
@@ -34,13 +35,13 @@ export class AttemptClock {
   }
 
   /** Aborts the attempt's exchange. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get signal(): StopSignal {
+    return this.controller;
   }
 
   /** Why the attempt was stopped, or null while it runs. */
   reason(): AttemptStop | null {
-    return this.controller.signal.aborted ? (this.controller.signal.reason as AttemptStop) : null;
+    return this.controller.aborted ? (this.controller.reason as AttemptStop) : null;
   }
 
   /** Switches from the first-token clock to the idle clock. */

@@ -19,7 +19,7 @@ describe('diagnostic catalog', () => {
     for (const code of ALL_CODES) expect(code).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
-  it('docs/diagnostics.md is generated from the catalog and up to date', () => {
+  it('docs/diagnostics.md is generated from the catalog and up to date (npm run gen)', () => {
     const docs = readFileSync(join(root, 'docs', 'diagnostics.md'), 'utf8');
     expect(docs).toBe(renderCatalogDocs());
   });

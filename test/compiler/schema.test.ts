@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import * as D from '../../compiler/normalize/defaults.ts';
+import { generateValidatorSource } from '../../compiler/validate/generate.ts';
 import { SCHEMA } from '../../compiler/validate/schema.ts';
 
 type Obj = Record<string, unknown>;
@@ -105,6 +106,11 @@ describe('gateway.schema.json', () => {
       [dflt('providerMock', 'chunk_delay'), D.PROVIDER_DEFAULTS.mockChunkDelay],
     ];
     for (const [schemaDefault, compilerDefault] of pairs) expect(schemaDefault).toEqual(compilerDefault);
+  });
+
+  it('the committed standalone validator is generated from this schema (npm run gen)', () => {
+    const committed = readFileSync(join(root, 'compiler', 'validate', 'generated', 'gateway-validator.js'), 'utf8');
+    expect(committed === generateValidatorSource()).toBe(true);
   });
 
   it('examples point editors at the schema', () => {

@@ -21,6 +21,7 @@ import { CLIENT_HEADERS, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
 import { matchRoute } from '../match.ts';
 import { jsonResponse } from '../respond.ts';
+import type { GatewayRequest } from '../request.ts';
 import { recordUsage } from '../usage.ts';
 
 /** Per-request facts the route handlers share with `handle`. */
@@ -36,7 +37,7 @@ const SSE_HEADERS = {
 } as const;
 
 /** Serves a chat completion or an embeddings request. */
-export async function completions(request: Request, ctx: HandlerContext, info: RequestInfo, endpoint: PlanRoute['type']): Promise<Response> {
+export async function completions(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, endpoint: PlanRoute['type']): Promise<Response> {
   const consumer = await identify(request, ctx);
   const body = await readJsonBody(request, ctx.plan.guardrails.maxRequestKb);
   const route = matchRoute(ctx.plan, body.model, endpoint, consumer);

@@ -1,5 +1,6 @@
 /** `GET /healthz`: liveness plus which Plan is serving. */
 import type { HandlerContext } from '../context.ts';
+import type { GatewayRequest } from '../request.ts';
 import { jsonResponse } from '../respond.ts';
 
 /** Body of a health answer. */
@@ -12,7 +13,7 @@ export interface HealthBody {
 }
 
 /** Answers `GET /healthz`. */
-export function healthz(_request: Request, ctx: HandlerContext): Response {
+export function healthz(_request: GatewayRequest, ctx: HandlerContext): Response {
   const { plan } = ctx;
   const body: HealthBody = {
     status: 'ok',

@@ -4,6 +4,7 @@
  */
 import type { HandlerContext } from '../context.ts';
 import { identify } from '../identify.ts';
+import type { GatewayRequest } from '../request.ts';
 import { jsonResponse } from '../respond.ts';
 
 /** One entry of the OpenAI model list. */
@@ -22,7 +23,7 @@ export interface ModelList {
 }
 
 /** Answers `GET /v1/models` with the aliases of the routes the caller may use, sorted by id. */
-export async function listModels(request: Request, ctx: HandlerContext): Promise<Response> {
+export async function listModels(request: GatewayRequest, ctx: HandlerContext): Promise<Response> {
   const consumer = await identify(request, ctx);
   const owner = ctx.plan.gateway.name;
   const data = Object.entries(ctx.plan.aliases)

@@ -16,6 +16,7 @@ import type { HandlerContext } from '../context.ts';
 import { GatewayError } from '../errors.ts';
 import { NO_CLIENT_RETRY, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
+import type { GatewayRequest } from '../request.ts';
 
 /** Time a native call may take in all. */
 const NATIVE_DEADLINE_MS = 600_000;
@@ -30,7 +31,7 @@ function allowed(ctx: HandlerContext, consumer: PlanConsumer | null, provider: s
 }
 
 /** Serves a native pass-through call. */
-export async function native(request: Request, ctx: HandlerContext, providerName: string, path: string, search: string): Promise<Response> {
+export async function native(request: GatewayRequest, ctx: HandlerContext, providerName: string, path: string, search: string): Promise<Response> {
   const consumer = await identify(request, ctx);
   const provider: PlanProvider | undefined = ctx.plan.providers[providerName];
   const adapter = provider ? adapterFor(provider) : null;

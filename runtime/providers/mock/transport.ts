@@ -4,6 +4,7 @@
  * Script position is kept per provider per process.
  * @module
  */
+import type { StopSignal } from '../../core/stop.ts';
 import { UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../../http/types.ts';
 import { isObject, type JsonObject } from '../../openai/types.ts';
 import type { PlanMockStep, PlanProviderMock } from '../../plan.ts';
@@ -13,7 +14,7 @@ import { chunk, completion, embeddings, errorBody, lastUserText, pieces, promptT
 const encoder = new TextEncoder();
 
 /** Waits `ms`, or fails with an aborted UpstreamError when `signal` fires first. */
-function sleep(ms: number, signal: AbortSignal | undefined, phase: 'wait' | 'receive'): Promise<void> {
+function sleep(ms: number, signal: StopSignal | undefined, phase: 'wait' | 'receive'): Promise<void> {
   if (signal?.aborted) return Promise.reject(new UpstreamError('aborted', phase, 'aborted', signal.reason));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -58,7 +59,7 @@ async function* once(text: string): AsyncGenerator<Uint8Array> {
   yield encoder.encode(text);
 }
 
-async function* sseReply(body: JsonObject, text: string, delayMs: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+async function* sseReply(body: JsonObject, text: string, delayMs: number, signal: StopSignal | undefined): AsyncGenerator<Uint8Array> {
   const id = `chatcmpl-mock-${Date.now().toString(36)}`;
   const model = String(body.model);
   const created = Math.floor(Date.now() / 1000);
