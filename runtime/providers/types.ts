@@ -21,6 +21,21 @@ export interface CallInput<P extends PlanProvider = PlanProvider> {
   readonly apiKey: string | null;
   /** Extra headers the pipeline adds (idempotency key, user agent). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Unix seconds for `created` fields the provider does not supply. */
+  readonly created: number;
+  /** The gateway's request id, for ids the provider does not supply (`chatcmpl-<id>`). */
+  readonly requestId: string;
+}
+
+/**
+ * Thrown by `request()` when the client's request uses something the provider cannot take
+ * (an image form, a parameter): the client gets a 400 saying so, never a silent drop.
+ */
+export class UnsupportedInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedInput';
+  }
 }
 
 /** One OpenAI chunk for the client; `raw` is its JSON text when it can be forwarded as is. */
@@ -32,6 +47,8 @@ export interface OutChunk {
 /** What one upstream stream event means. */
 export type StreamStep =
   | { readonly kind: 'chunks'; readonly chunks: readonly OutChunk[]; readonly usage: Usage | null }
+  /** Events already in the client's own protocol (native pass-through), forwarded as they are. */
+  | { readonly kind: 'events'; readonly events: readonly SseEvent[]; readonly usage: Usage | null; readonly outputChars: number; readonly finished: boolean }
   | { readonly kind: 'done' }
   | { readonly kind: 'error'; readonly failure: Failure }
   | { readonly kind: 'ignore' };
@@ -47,14 +64,14 @@ export type ParsedResponse<T> = { readonly ok: true; readonly value: T; readonly
 /** Chat completions for one provider type. */
 export interface ChatAdapter<P extends PlanProvider> {
   request(input: CallInput<P>): UpstreamRequest;
-  response(body: unknown): ParsedResponse<ChatCompletion>;
+  response(body: unknown, input: CallInput<P>): ParsedResponse<ChatCompletion>;
   stream(input: CallInput<P>): StreamTranslator;
 }
 
 /** Embeddings for one provider type. */
 export interface EmbeddingsAdapter<P extends PlanProvider> {
   request(input: CallInput<P>): UpstreamRequest;
-  response(body: unknown): ParsedResponse<JsonObject>;
+  response(body: unknown, input: CallInput<P>): ParsedResponse<JsonObject>;
 }
 
 /** Provider-native pass-through: where `/native/<provider>/<path>` goes and how it authenticates. */
@@ -63,10 +80,28 @@ export interface NativeAdapter<P extends PlanProvider> {
   headers(provider: P, apiKey: string | null): Record<string, string>;
 }
 
+/** APIs clients call the gateway with. Chat completions is the canonical one. */
+export type ClientApi = 'chat' | 'messages' | 'responses';
+
+/**
+ * A client API the provider speaks natively (Anthropic Messages on Anthropic, Responses on
+ * OpenAI): the client's body goes out with only `model` replaced, and answers come back
+ * unchanged, so nothing is lost in translation. `input.body` is in that API's shape.
+ */
+export interface NativeApiAdapter<P extends PlanProvider> {
+  request(input: CallInput<P>): UpstreamRequest;
+  /** Checks a JSON answer and reads its usage (in OpenAI's usage shape). */
+  response(body: unknown, input: CallInput<P>): ParsedResponse<JsonObject>;
+  /** Steps of kind `events` (and done / error / ignore). */
+  stream(input: CallInput<P>): StreamTranslator;
+}
+
 /** Everything Sluice knows about one provider type. */
 export interface ProviderAdapter<P extends PlanProvider = PlanProvider> {
   readonly type: P['type'];
   readonly chat: ChatAdapter<P>;
+  /** Client APIs other than chat that this provider serves natively. */
+  readonly apis?: Partial<Record<Exclude<ClientApi, 'chat'>, NativeApiAdapter<P>>>;
   readonly embeddings: EmbeddingsAdapter<P> | null;
   readonly native: NativeAdapter<P> | null;
   /** Maps an error response (status, headers, body text) to a Failure. */

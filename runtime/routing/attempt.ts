@@ -9,7 +9,7 @@ import type { JsonObject } from '../openai/types.ts';
 import type { PlanProvider, PlanTargetNode } from '../plan.ts';
 import { apiKeyOf } from '../providers/credentials.ts';
 import { adapterFor } from '../providers/registry.ts';
-import type { CallInput, OutChunk, ParsedResponse, ProviderAdapter } from '../providers/types.ts';
+import { UnsupportedInput, type CallInput, type OutChunk, type ParsedResponse, type ProviderAdapter } from '../providers/types.ts';
 import { createSseDecoder } from '../sse/decoder.ts';
 import type { Answer, EventSource, Outcome, Served } from './answer.ts';
 import type { Call, StopReason } from './call.ts';
@@ -50,16 +50,27 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
     ? new AttemptClock(call.signal, Math.min(call.route.firstTokenTimeoutMs, target.timeoutMs), 'first_token', target.timeoutMs)
     : new AttemptClock(call.signal, target.timeoutMs, 'timeout');
   const transport = adapter.transport(provider) ?? call.ctx.upstream;
+  let upstreamRequest;
+  try {
+    upstreamRequest = ops.request(input);
+  } catch (err) {
+    clock.dispose();
+    if (err instanceof UnsupportedInput) return fail(failure('invalid_request', 'unsupported_input', `${provider.name}: ${err.message}`, { final: true }));
+    throw err;
+  }
   let res: UpstreamResponse;
   try {
-    res = await transport.send({ ...ops.request(input), signal: clock.signal });
+    res = await transport.send({ ...upstreamRequest, signal: clock.signal });
   } catch (err) {
     clock.dispose();
     return fail(transportFailure(err, clock.reason()));
   }
   if (res.status < 200 || res.status > 299) return errorAnswer(call, adapter, res, clock);
   const served: Served = { provider: target.provider, model: input.model };
-  if (!call.stream) return jsonAnswer(res, clock, served, call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response);
+  if (!call.stream) {
+    const parse = call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response;
+    return jsonAnswer(res, clock, served, (body) => parse(body, input));
+  }
   return streamAnswer(res, clock, served, adapter, input);
 }
 
@@ -67,7 +78,8 @@ function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, a
   const model = target.model === '*' ? String(call.body.model) : target.model;
   const headers: Record<string, string> = { 'user-agent': USER_AGENT };
   if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
-  return { provider, model, body: { ...call.body, ...target.params, model }, apiKey, headers };
+  const created = Math.floor(call.startedAt / 1000);
+  return { provider, model, body: { ...call.body, ...target.params, model }, apiKey, headers, created, requestId: call.requestId };
 }
 
 function fail(f: Failure): Outcome {

@@ -26,6 +26,8 @@ export interface RequestFacts {
 /** A request being served. */
 export interface Call {
   readonly ctx: HandlerContext;
+  /** The gateway's id of this request. */
+  readonly requestId: string;
   readonly route: PlanRoute;
   readonly endpoint: 'chat' | 'embeddings';
   /** The client's body (model still the alias the client sent). */

@@ -46,6 +46,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   const signal = requestSignal(request.signal, route.deadlineMs);
   const call: Call = {
     ctx,
+    requestId: info.id,
     route,
     endpoint,
     body,

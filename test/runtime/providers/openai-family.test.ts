@@ -17,25 +17,25 @@ const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: 
 
 describe('requests', () => {
   it('openai: bearer key, organization, usage asked for in streams', () => {
-    const r = openaiAdapter.chat.request({ provider: openai, model: 'gpt-4o', body: { ...body, model: 'gpt-4o' }, apiKey: 'k1', headers: { 'user-agent': 'ua' } });
+    const r = openaiAdapter.chat.request({ provider: openai, model: 'gpt-4o', body: { ...body, model: 'gpt-4o' }, apiKey: 'k1', headers: { 'user-agent': 'ua' }, created: 0, requestId: 'r' });
     expect(r.url).toBe('https://api.openai.com/v1/chat/completions');
     expect(r.headers).toMatchObject({ authorization: 'Bearer k1', 'openai-organization': 'org-1', accept: 'text/event-stream', 'user-agent': 'ua' });
     expect(JSON.parse(r.body as string)).toMatchObject({ model: 'gpt-4o', stream: true, stream_options: { include_usage: true } });
   });
 
   it('openai-compatible: no key, no stream_options when the server rejects them', () => {
-    const r = openaiCompatibleAdapter.chat.request({ provider: compat, model: 'llama3', body, apiKey: null, headers: {} });
+    const r = openaiCompatibleAdapter.chat.request({ provider: compat, model: 'llama3', body, apiKey: null, headers: {}, created: 0, requestId: 'r' });
     expect(r.url).toBe('http://127.0.0.1:11434/v1/chat/completions');
     expect(r.headers.authorization).toBeUndefined();
     expect(JSON.parse(r.body as string)).not.toHaveProperty('stream_options');
   });
 
   it('azure: deployment URL, api-version, api-key header', () => {
-    const r = azureOpenaiAdapter.chat.request({ provider: azure, model: 'gpt-4o', body, apiKey: 'k2', headers: {} });
+    const r = azureOpenaiAdapter.chat.request({ provider: azure, model: 'gpt-4o', body, apiKey: 'k2', headers: {}, created: 0, requestId: 'r' });
     expect(r.url).toBe('https://acme.openai.azure.com/openai/deployments/prod%20gpt4o/chat/completions?api-version=2024-10-21');
     expect(r.headers).toMatchObject({ 'api-key': 'k2' });
     expect(r.headers.authorization).toBeUndefined();
-    expect(azureOpenaiAdapter.embeddings!.request({ provider: azure, model: 'text-embedding-3-small', body: { input: 'x' }, apiKey: 'k2', headers: {} }).url).toBe(
+    expect(azureOpenaiAdapter.embeddings!.request({ provider: azure, model: 'text-embedding-3-small', body: { input: 'x' }, apiKey: 'k2', headers: {}, created: 0, requestId: 'r' }).url).toBe(
       'https://acme.openai.azure.com/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21',
     );
   });
