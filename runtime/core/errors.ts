@@ -79,20 +79,19 @@ export function isGatewayError(value: unknown): value is GatewayError {
   return typeof value === 'object' && value !== null && BRAND in value;
 }
 
-/** Builds the error response for a catalog code. */
-export function errorResponse(code: ErrorCode, message: string, param: string | null = null, headers: Readonly<Record<string, string>> = {}): Response {
-  const { status, type } = ERROR_CATALOG[code];
-  return errorResponseWith(status, type, code, message, param, headers);
-}
+/** Writes an error body in a client's protocol (OpenAI's shape unless given). */
+export type ErrorWriter = (e: { status: number; type: string; code: string; message: string; param: string | null }) => unknown;
 
-/** Builds an error response for any status and code (provider errors relayed to the client). */
-export function errorResponseWith(status: number, type: ErrorType, code: string, message: string, param: string | null = null, headers: Readonly<Record<string, string>> = {}): Response {
-  const body: ErrorBody = { error: { message, type, param, code } };
-  return jsonResponse(body, status, headers);
+const openaiShape: ErrorWriter = (e) => ({ error: { message: e.message, type: e.type, param: e.param, code: e.code } }) satisfies ErrorBody | { error: object };
+
+/** Builds the error response for a catalog code. */
+export function errorResponse(code: ErrorCode, message: string, param: string | null = null, headers: Readonly<Record<string, string>> = {}, write: ErrorWriter = openaiShape): Response {
+  const { status, type } = ERROR_CATALOG[code];
+  return jsonResponse(write({ status, type, code, message, param }), status, headers);
 }
 
 /** Turns anything thrown into a client response; unknown errors never reveal their message or stack. */
-export function toErrorResponse(error: unknown): Response {
-  if (isGatewayError(error)) return errorResponse(error.code, error.message, error.param);
-  return errorResponse('internal_error', 'The gateway failed to handle this request.');
+export function toErrorResponse(error: unknown, write: ErrorWriter = openaiShape): Response {
+  if (isGatewayError(error)) return errorResponse(error.code, error.message, error.param, {}, write);
+  return errorResponse('internal_error', 'The gateway failed to handle this request.', null, {}, write);
 }

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from './context.ts';
 import { errorResponse, isGatewayError, toErrorResponse } from './errors.ts';
 import { SLUICE_HEADERS } from './headers.ts';
+import { chatProtocol } from '../apis/chat.ts';
+import { CLIENT_PROTOCOLS } from '../apis/index.ts';
 import { completions, type RequestInfo } from './routes/completions.ts';
 import { healthz } from './routes/healthz.ts';
 import { listModels } from './routes/models.ts';
@@ -24,9 +26,12 @@ type Route = (request: GatewayRequest, ctx: HandlerContext, info: RequestInfo) =
 const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
   '/healthz': { GET: healthz },
   '/v1/models': { GET: listModels },
-  '/v1/chat/completions': { POST: (r, c, i) => completions(r, c, i, 'chat') },
-  '/v1/embeddings': { POST: (r, c, i) => completions(r, c, i, 'embeddings') },
+  '/v1/embeddings': { POST: (r, c, i) => completions(r, c, i, 'embeddings', chatProtocol) },
+  ...Object.fromEntries(CLIENT_PROTOCOLS.map((p) => [p.path, { POST: (r: GatewayRequest, c: HandlerContext, i: RequestInfo) => completions(r, c, i, 'chat', p) }])),
 };
+
+/** The client protocol of each path, for errors in that protocol's shape. */
+const PROTOCOL_BY_PATH = new Map(CLIENT_PROTOCOLS.map((p) => [p.path, p]));
 
 /** Longest request path quoted back in an error message. */
 const MAX_QUOTED_PATH = 200;
@@ -39,10 +44,19 @@ export async function handle(request: GatewayRequest, ctx: HandlerContext): Prom
     response = await dispatch(request, ctx, info);
   } catch (error) {
     if (!isGatewayError(error)) console.error('sluice: unhandled error', error instanceof Error ? error.name : typeof error);
-    response = toErrorResponse(error);
+    const protocol = PROTOCOL_BY_PATH.get(pathOf(request.url)) ?? chatProtocol;
+    response = toErrorResponse(error, protocol.errorBody);
   }
   response.headers.set(SLUICE_HEADERS.requestId, info.id);
   return response;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '/';
+  }
 }
 
 function dispatch(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo): Response | Promise<Response> {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { JsonObject, Usage } from '../openai/types.ts';
-import type { OutChunk, StreamTranslator } from '../providers/types.ts';
+import type { StreamStep, StreamTranslator } from '../providers/types.ts';
 import type { SseEvent } from '../sse/types.ts';
 import type { Failure } from './failure.ts';
 
@@ -35,17 +35,28 @@ export interface StreamTail {
 
 /** A successful attempt. */
 export type Answer =
-  | { readonly kind: 'json'; readonly served: Served; readonly text: string; readonly value: JsonObject; readonly usage: Usage | null }
+  | {
+      readonly kind: 'json';
+      readonly served: Served;
+      readonly text: string;
+      readonly value: JsonObject;
+      readonly usage: Usage | null;
+      /** True when the answer is already in the client's API (native pass-through), not canonical chat. */
+      readonly native: boolean;
+    }
   | {
       readonly kind: 'stream';
       readonly served: Served;
-      /** Chunks translated from the events seen before committing. */
-      readonly first: readonly OutChunk[];
+      /** What the events seen before committing translated to (chunks or native events). */
+      readonly first: readonly ContentStep[];
       readonly usage: Usage | null;
       /** The stream already ended (everything arrived before commit). */
       readonly ended: boolean;
       readonly tail: StreamTail;
     };
+
+/** A stream step that carries content for the client. */
+export type ContentStep = Extract<StreamStep, { kind: 'chunks' | 'events' }>;
 
 /** The result of running a strategy node. */
 export type Outcome = { readonly ok: true; readonly answer: Answer } | { readonly ok: false; readonly failure: Failure };

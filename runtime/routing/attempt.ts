@@ -5,13 +5,13 @@
  * @module
  */
 import { UpstreamError, type UpstreamResponse } from '../http/types.ts';
-import type { JsonObject } from '../openai/types.ts';
+import type { JsonObject, Usage } from '../openai/types.ts';
 import type { PlanProvider, PlanTargetNode } from '../plan.ts';
 import { apiKeyOf } from '../providers/credentials.ts';
 import { adapterFor } from '../providers/registry.ts';
-import { UnsupportedInput, type CallInput, type OutChunk, type ParsedResponse, type ProviderAdapter } from '../providers/types.ts';
+import { UnsupportedInput, type CallInput, type ParsedResponse, type ProviderAdapter, type StreamTranslator } from '../providers/types.ts';
 import { createSseDecoder } from '../sse/decoder.ts';
-import type { Answer, EventSource, Outcome, Served } from './answer.ts';
+import type { Answer, ContentStep, EventSource, Outcome, Served } from './answer.ts';
 import type { Call, StopReason } from './call.ts';
 import { AttemptClock } from './clock.ts';
 import { failure, type Failure } from './failure.ts';
@@ -43,8 +43,10 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   if (!adapter) return fail(failure('invalid_request', 'provider_not_supported', `Provider type ${provider.type} is not available in this gateway build yet.`, { final: true }));
   const key = await apiKeyOf(provider, call.ctx);
   if (isFailure(key)) return fail(key);
-  const input = callInput(call, target, provider, key);
-  const ops = call.endpoint === 'chat' ? adapter.chat : adapter.embeddings;
+  // A provider that speaks the client's API natively gets the client's body untranslated.
+  const native = call.protocol.api === 'chat' ? undefined : adapter.apis?.[call.protocol.api];
+  const input = callInput(call, target, provider, key, native ? call.clientBody : call.body);
+  const ops = native ?? (call.endpoint === 'chat' ? adapter.chat : adapter.embeddings);
   if (!ops) return fail(failure('invalid_request', 'endpoint_not_supported', `Provider ${provider.name} has no embeddings API.`, { final: true }));
   const clock = call.stream
     ? new AttemptClock(call.signal, Math.min(call.route.firstTokenTimeoutMs, target.timeoutMs), 'first_token', target.timeoutMs)
@@ -67,19 +69,16 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   }
   if (res.status < 200 || res.status > 299) return errorAnswer(call, adapter, res, clock);
   const served: Served = { provider: target.provider, model: input.model };
-  if (!call.stream) {
-    const parse = call.endpoint === 'chat' ? adapter.chat.response : adapter.embeddings!.response;
-    return jsonAnswer(res, clock, served, (body) => parse(body, input));
-  }
-  return streamAnswer(res, clock, served, adapter, input);
+  if (!call.stream) return jsonAnswer(res, clock, served, (body) => ops.response(body, input), native !== undefined);
+  return streamAnswer(res, clock, served, (native ?? adapter.chat).stream(input));
 }
 
-function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null): CallInput {
-  const model = target.model === '*' ? String(call.body.model) : target.model;
+function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null, body: JsonObject): CallInput {
+  const model = target.model === '*' ? String(call.clientBody.model) : target.model;
   const headers: Record<string, string> = { 'user-agent': USER_AGENT };
   if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
   const created = Math.floor(call.startedAt / 1000);
-  return { provider, model, body: { ...call.body, ...target.params, model }, apiKey, headers, created, requestId: call.requestId };
+  return { provider, model, body: { ...body, ...target.params, model }, apiKey, headers, created, requestId: call.requestId };
 }
 
 function fail(f: Failure): Outcome {
@@ -126,7 +125,7 @@ async function errorAnswer(call: Call, adapter: ProviderAdapter, res: UpstreamRe
   return fail(adapter.error(res.status, res.headers, text, call.ctx.clock.now()));
 }
 
-async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, parse: (body: unknown) => ParsedResponse<JsonObject>): Promise<Outcome> {
+async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, parse: (body: unknown) => ParsedResponse<JsonObject>, native: boolean): Promise<Outcome> {
   let text: string;
   try {
     text = await res.text(MAX_ANSWER_BYTES);
@@ -143,7 +142,7 @@ async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, served: Se
   }
   const parsed = parse(body);
   if (!parsed.ok) return fail(parsed.failure);
-  return { ok: true, answer: { kind: 'json', served, text: parsed.value === body ? text : JSON.stringify(parsed.value), value: parsed.value as JsonObject, usage: parsed.usage } };
+  return { ok: true, answer: { kind: 'json', served, text: parsed.value === body ? text : JSON.stringify(parsed.value), value: parsed.value, usage: parsed.usage, native } };
 }
 
 /** Upstream body → batches of SSE events. */
@@ -172,17 +171,18 @@ function eventSource(res: UpstreamResponse): EventSource {
   };
 }
 
-async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, adapter: ProviderAdapter, input: CallInput): Promise<Outcome> {
+async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, translator: StreamTranslator): Promise<Outcome> {
   const events = eventSource(res);
-  const translator = adapter.chat.stream(input);
-  const first: OutChunk[] = [];
-  let usage = null;
+  const first: ContentStep[] = [];
+  let usage: Usage | null = null;
   let ended = false;
   const stop = (f: Failure): Outcome => {
     events.cancel();
     clock.dispose();
     return fail(f);
   };
+  // Nothing is committed to the client until an event carried content: an error or an empty
+  // stream before that is a failed attempt the route can retry or fall back from.
   while (first.length === 0 && !ended) {
     let batch;
     try {
@@ -190,18 +190,16 @@ async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: 
     } catch (err) {
       return stop(err instanceof UpstreamError || clock.reason() !== null ? transportFailure(err, clock.reason()) : failure('server', 'upstream_malformed', 'The provider sent a stream the gateway cannot read.', { maybeAccepted: true }));
     }
-    if (batch === null) {
-      ended = true;
-      break;
-    }
+    if (batch === null) break;
     for (const event of batch) {
       const step = translator.next(event);
       if (step.kind === 'error') return stop(step.failure);
       if (step.kind === 'done') ended = true;
-      if (step.kind === 'chunks') {
-        first.push(...step.chunks);
-        usage = step.usage ?? usage;
+      if (step.kind === 'chunks' || step.kind === 'events') {
+        if (step.usage) usage = step.usage;
+        if ((step.kind === 'chunks' ? step.chunks.length : step.events.length) > 0) first.push(step);
       }
+      if (ended) break;
     }
   }
   if (first.length === 0) return stop(failure('server', 'upstream_empty_stream', 'The provider ended the stream without any content.', { maybeAccepted: true }));

@@ -3,6 +3,7 @@
  * clocks it runs under, and the attempts made so far.
  * @module
  */
+import type { ClientProtocol } from '../apis/types.ts';
 import type { HandlerContext } from '../core/context.ts';
 import type { AttemptRecord } from '../log/types.ts';
 import type { JsonObject } from '../openai/types.ts';
@@ -30,7 +31,11 @@ export interface Call {
   readonly requestId: string;
   readonly route: PlanRoute;
   readonly endpoint: 'chat' | 'embeddings';
-  /** The client's body (model still the alias the client sent). */
+  /** The client's API. */
+  readonly protocol: ClientProtocol;
+  /** The body as the client sent it, in its API's shape (model still the alias). */
+  readonly clientBody: JsonObject;
+  /** The canonical chat (or embeddings) body (model still the alias). */
   readonly body: JsonObject;
   readonly stream: boolean;
   readonly consumer: PlanConsumer | null;

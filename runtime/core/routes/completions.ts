@@ -1,9 +1,11 @@
 /**
- * `POST /v1/chat/completions` and `POST /v1/embeddings`: identify the caller, match the
- * route, run its strategy, and answer with JSON or a relayed stream. The request record is
+ * `POST /v1/chat/completions`, `/v1/messages`, `/v1/responses` and `/v1/embeddings`: identify
+ * the caller, match the route, run its strategy, and answer in the client's protocol with
+ * JSON or a relayed stream. The request record is
  * written after the response, inside the same invocation.
  * @module
  */
+import type { AnswerContext, ClientProtocol } from '../../apis/types.ts';
 import type { RequestRecord } from '../../log/types.ts';
 import type { JsonObject } from '../../openai/types.ts';
 import type { PlanConsumer, PlanRoute } from '../../plan.ts';
@@ -37,18 +39,22 @@ const SSE_HEADERS = {
 } as const;
 
 /** Serves a chat completion or an embeddings request. */
-export async function completions(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, endpoint: PlanRoute['type']): Promise<Response> {
+export async function completions(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, endpoint: PlanRoute['type'], protocol: ClientProtocol): Promise<Response> {
   const consumer = await identify(request, ctx);
-  const body = await readJsonBody(request, ctx.plan.guardrails.maxRequestKb);
-  const route = matchRoute(ctx.plan, body.model, endpoint, consumer);
+  const clientBody = await readJsonBody(request, ctx.plan.guardrails.maxRequestKb);
+  const route = matchRoute(ctx.plan, clientBody.model, endpoint, consumer);
+  const body = endpoint === 'chat' ? protocol.toChat(clientBody) : clientBody;
   validateBody(body, endpoint);
-  const stream = endpoint === 'chat' && body.stream === true;
+  const stream = endpoint === 'chat' && protocol.wantsStream(clientBody);
+  const answerCtx: AnswerContext = { requestedModel: String(clientBody.model), requestId: info.id, created: Math.floor(info.startedAt / 1000) };
   const signal = requestSignal(request.signal, route.deadlineMs);
   const call: Call = {
     ctx,
     requestId: info.id,
     route,
     endpoint,
+    protocol,
+    clientBody,
     body,
     stream,
     consumer,
@@ -63,7 +69,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   const headers = routeHeaders(route, call, outcome.ok ? outcome.answer : null);
   if (!outcome.ok) {
     signal.dispose();
-    const response = failureResponse(outcome.failure, call.attempts);
+    const response = failureResponse(outcome.failure, call.attempts, protocol);
     finish(ctx, record(call, info, consumer, response.status, outcome.failure, null, null));
     return withHeaders(response, headers);
   }
@@ -71,7 +77,8 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   if (answer.kind === 'json') {
     signal.dispose();
     finish(ctx, record(call, info, consumer, 200, null, recordUsage(answer.usage, body, 0), null));
-    return jsonResponse(answer.text, 200, headers);
+    const text = answer.native || protocol.api === 'chat' ? answer.text : JSON.stringify(protocol.fromChat(answer.value, answerCtx));
+    return jsonResponse(text, 200, headers);
   }
   const ttfb = ctx.clock.now() - info.startedAt;
   let done!: (summary: StreamSummary) => void;
@@ -83,7 +90,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
       return writeRecord(ctx, record(call, info, consumer, status, s.failure, recordUsage(s.usage, body, s.outputChars), ttfb));
     }),
   );
-  return new Response(relay(answer, done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  return new Response(relay(answer, protocol.streamEncoder(answerCtx), done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }
 
 function validateBody(body: JsonObject, endpoint: PlanRoute['type']): void {
@@ -122,7 +129,7 @@ function record(call: Call, info: RequestInfo, consumer: PlanConsumer | null, st
     endpoint: call.endpoint,
     route: call.route.name,
     consumer: consumer?.name ?? null,
-    requestedModel: typeof call.body.model === 'string' ? call.body.model : null,
+    requestedModel: typeof call.clientBody.model === 'string' ? call.clientBody.model : null,
     stream: call.stream,
     attempts: call.attempts,
     status,

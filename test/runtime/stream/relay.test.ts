@@ -5,13 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import type { OutChunk } from '../../../runtime/providers/types.ts';
 import { chatStream } from '../../../runtime/providers/openai/chat.ts';
-import type { Answer, EventSource } from '../../../runtime/routing/answer.ts';
+import { chatProtocol } from '../../../runtime/apis/chat.ts';
+import type { Answer, ContentStep, EventSource } from '../../../runtime/routing/answer.ts';
 import type { SseEvent } from '../../../runtime/sse/types.ts';
 import { relay, type StreamSummary } from '../../../runtime/stream/relay.ts';
 
+const CTX = { requestedModel: 'm', requestId: 'r', created: 0 };
 const ev = (data: unknown): SseEvent => ({ event: null, data: typeof data === 'string' ? data : JSON.stringify(data), id: null });
 const content = (text: string, finish: string | null = null): unknown => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: finish }] });
-const first: OutChunk = { chunk: content('Hel') as OutChunk['chunk'], raw: JSON.stringify(content('Hel')) };
+const firstChunk: OutChunk = { chunk: content('Hel') as OutChunk['chunk'], raw: JSON.stringify(content('Hel')) };
+const first: ContentStep = { kind: 'chunks', chunks: [firstChunk], usage: null };
 
 /** A source that yields `batches` in turn, each after `delays[i]` ms; `throwAt` makes that batch fail. */
 function source(batches: (SseEvent[] | null)[], delays: number[] = [], throwAt = -1): EventSource & { cancelled: boolean } {
@@ -51,7 +54,7 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 function run(events: EventSource, body?: Record<string, unknown>, keepAliveMs?: number): Promise<{ text: string; summary: StreamSummary }> {
   let summary: StreamSummary | undefined;
-  const stream = relay(answer(events, body), (s) => (summary = s), keepAliveMs);
+  const stream = relay(answer(events, body), chatProtocol.streamEncoder(CTX), (s) => (summary = s), keepAliveMs);
   return drain(stream).then((text) => ({ text, summary: summary! }));
 }
 
@@ -112,7 +115,7 @@ describe('relay', () => {
   it('stops the upstream when the client cancels', async () => {
     const src = source([[ev(content('lo'))], [ev(content('more'))]], [0, 1000]);
     let summary: StreamSummary | undefined;
-    const stream = relay(answer(src), (s) => (summary = s));
+    const stream = relay(answer(src), chatProtocol.streamEncoder(CTX), (s) => (summary = s));
     const reader = stream.getReader();
     await reader.read();
     await reader.cancel();
