@@ -3,7 +3,9 @@
  * @module
  */
 import { chatProtocol } from './chat.ts';
+import { messagesProtocol } from './messages/index.ts';
+import { responsesProtocol } from './responses/index.ts';
 import type { ClientProtocol } from './types.ts';
 
 /** Client APIs by path; chat completions first. */
-export const CLIENT_PROTOCOLS: readonly ClientProtocol[] = [chatProtocol];
+export const CLIENT_PROTOCOLS: readonly ClientProtocol[] = [chatProtocol, messagesProtocol, responsesProtocol];

@@ -45,7 +45,7 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   if (isFailure(key)) return fail(key);
   // A provider that speaks the client's API natively gets the client's body untranslated.
   const native = call.protocol.api === 'chat' ? undefined : adapter.apis?.[call.protocol.api];
-  const input = callInput(call, target, provider, key, native ? call.clientBody : call.body);
+  const input = callInput(call, target, provider, key, native ? call.clientBody : call.body, native !== undefined);
   const ops = native ?? (call.endpoint === 'chat' ? adapter.chat : adapter.embeddings);
   if (!ops) return fail(failure('invalid_request', 'endpoint_not_supported', `Provider ${provider.name} has no embeddings API.`, { final: true }));
   const clock = call.stream
@@ -73,9 +73,10 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   return streamAnswer(res, clock, served, (native ?? adapter.chat).stream(input));
 }
 
-function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null, body: JsonObject): CallInput {
+function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null, body: JsonObject, native: boolean): CallInput {
   const model = target.model === '*' ? String(call.clientBody.model) : target.model;
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  // A native call speaks the client's API, so the client's version and beta headers apply.
+  const headers: Record<string, string> = native ? { ...call.apiHeaders, 'user-agent': USER_AGENT } : { 'user-agent': USER_AGENT };
   if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
   const created = Math.floor(call.startedAt / 1000);
   return { provider, model, body: { ...body, ...target.params, model }, apiKey, headers, created, requestId: call.requestId };

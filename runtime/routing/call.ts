@@ -46,6 +46,8 @@ export interface Call {
   readonly signal: StopSignal;
   /** The client's Idempotency-Key: resending after a possibly accepted POST is then safe. */
   readonly idempotencyKey: string | null;
+  /** Client headers of its API (`anthropic-version`, `anthropic-beta`, `openai-beta`) for native calls. */
+  readonly apiHeaders: Readonly<Record<string, string>>;
   /** Attempts made so far, in order. */
   readonly attempts: AttemptRecord[];
 }

@@ -63,6 +63,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     deadlineAt: info.startedAt + route.deadlineMs,
     signal: signal.signal,
     idempotencyKey: request.headers.get(CLIENT_HEADERS.idempotencyKey),
+    apiHeaders: apiHeadersOf(request),
     attempts: [],
   };
   const outcome = await run(call, route.strategy, route.name);
@@ -91,6 +92,18 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     }),
   );
   return new Response(relay(answer, protocol.streamEncoder(answerCtx), done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/** Headers of the client APIs that a native call passes on. */
+const API_HEADERS = ['anthropic-version', 'anthropic-beta', 'openai-beta'];
+
+function apiHeadersOf(request: GatewayRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of API_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) out[name] = value;
+  }
+  return out;
 }
 
 function validateBody(body: JsonObject, endpoint: PlanRoute['type']): void {

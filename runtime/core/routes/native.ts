@@ -39,12 +39,13 @@ export async function native(request: GatewayRequest, ctx: HandlerContext, provi
   if (!allowed(ctx, consumer, provider.name)) throw new GatewayError('provider_forbidden', `Your key may not call provider ${provider.name} directly.`);
   const key = await apiKeyOf(provider, ctx);
   if (key !== null && typeof key !== 'string') return failureResponse(key, []);
-  const headers: Record<string, string> = {};
+  // The adapter's headers are defaults; the client's own API headers (version, beta) win.
+  // No header that carries a credential is ever taken from the client.
+  const headers: Record<string, string> = adapter.native.headers(provider as never, key);
   for (const name of PASSED) {
     const v = request.headers.get(name);
     if (v !== null) headers[name] = v;
   }
-  Object.assign(headers, adapter.native.headers(provider as never, key));
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : new Uint8Array(await request.arrayBuffer());
   const signal = requestSignal(request.signal, NATIVE_DEADLINE_MS);
   const transport = adapter.transport(provider as never) ?? ctx.upstream;

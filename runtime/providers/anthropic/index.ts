@@ -1,22 +1,24 @@
 /**
- * The Anthropic provider adapter. (Placeholder until it lands: every call is refused with a clear
- * error, so specs that name Anthropic targets validate, deploy and fall back.)
+ * The Anthropic provider adapter: OpenAI chat completions translated to and from the Messages
+ * API, the Messages API passed through for clients that speak it, and native URLs. Anthropic
+ * has no embeddings API. The translation rules are in docs/decisions.md ("Provider: Anthropic").
  * @module
  */
 import type { PlanProviderAnthropic } from '../../plan.ts';
-import { failure } from '../../routing/failure.ts';
-import { UnsupportedInput, type ProviderAdapter } from '../types.ts';
-
-const refuse = (): never => {
-  throw new UnsupportedInput('this gateway build cannot call Anthropic yet');
-};
+import type { ProviderAdapter } from '../types.ts';
+import { anthropicError } from './errors.ts';
+import { messagesApi, nativeApi } from './native.ts';
+import { chatRequest } from './request.ts';
+import { chatResponse } from './response.ts';
+import { chatStream } from './stream.ts';
 
 /** Anthropic. */
 export const anthropicAdapter: ProviderAdapter<PlanProviderAnthropic> = {
   type: 'anthropic',
-  chat: { request: refuse, response: () => ({ ok: false, failure: failure('server', 'not_supported', 'not supported') }), stream: refuse },
+  chat: { request: chatRequest, response: chatResponse, stream: chatStream },
+  apis: { messages: messagesApi },
   embeddings: null,
-  native: null,
-  error: (status) => failure('server', 'not_supported', `unexpected answer ${status}`),
+  native: nativeApi,
+  error: anthropicError,
   transport: () => null,
 };

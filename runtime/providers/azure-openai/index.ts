@@ -4,7 +4,7 @@
  * @module
  */
 import type { PlanProviderAzure } from '../../plan.ts';
-import { chatRequest, chatResponse, chatStream } from '../openai/chat.ts';
+import { chatRequest, chatResponse, chatStream, withoutExtensions } from '../openai/chat.ts';
 import { openaiError } from '../openai/errors.ts';
 import { embeddingsRequest, embeddingsResponse } from '../openai/index.ts';
 import type { CallInput, ProviderAdapter } from '../types.ts';
@@ -24,7 +24,7 @@ function headers(input: CallInput<PlanProviderAzure>): Record<string, string> {
 export const azureOpenaiAdapter: ProviderAdapter<PlanProviderAzure> = {
   type: 'azure-openai',
   chat: {
-    request: (input) => chatRequest({ url: deploymentUrl(input, 'chat/completions'), headers: headers(input), streamUsage: true }, input.body),
+    request: (input) => chatRequest({ url: deploymentUrl(input, 'chat/completions'), headers: headers(input), streamUsage: true }, withoutExtensions(input.body)),
     response: chatResponse,
     stream: (input) => chatStream(input.body),
   },

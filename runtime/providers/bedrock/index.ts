@@ -1,22 +1,35 @@
-/**
- * The Bedrock provider adapter. (Placeholder until it lands: every call is refused with a clear
- * error, so specs that name Bedrock targets validate, deploy and fall back.)
- * @module
- */
+/** The Amazon Bedrock provider: Converse / ConverseStream chat and InvokeModel embeddings through the AWS SDK, on its own transport. */
+import type { UpstreamClient } from '../../http/types.ts';
 import type { PlanProviderBedrock } from '../../plan.ts';
-import { failure } from '../../routing/failure.ts';
-import { UnsupportedInput, type ProviderAdapter } from '../types.ts';
+import type { ProviderAdapter } from '../types.ts';
+import { chatRequest } from './chat-request.ts';
+import { chatResponse } from './chat-response.ts';
+import { embeddingsRequest, embeddingsResponse } from './embeddings.ts';
+import { bedrockError } from './errors.ts';
+import { sdkCaller } from './sdk.ts';
+import { chatStream } from './stream.ts';
+import { bedrockTransport } from './transport.ts';
 
-const refuse = (): never => {
-  throw new UnsupportedInput('this gateway build cannot call Bedrock yet');
-};
+const transports = new WeakMap<PlanProviderBedrock, UpstreamClient>();
 
-/** Bedrock. */
+/**
+ * Bedrock. Requests name SDK calls with `bedrock://` pseudo-URLs and the transport answers with
+ * JSON and SSE, so the pipeline stays generic. No native pass-through: it would need SigV4
+ * signing of arbitrary paths, which is out of scope (and the Lambda may only invoke the Plan's
+ * models anyway).
+ */
 export const bedrockAdapter: ProviderAdapter<PlanProviderBedrock> = {
   type: 'bedrock',
-  chat: { request: refuse, response: () => ({ ok: false, failure: failure('server', 'not_supported', 'not supported') }), stream: refuse },
-  embeddings: null,
+  chat: { request: chatRequest, response: chatResponse, stream: chatStream },
+  embeddings: { request: embeddingsRequest, response: embeddingsResponse },
   native: null,
-  error: (status) => failure('server', 'not_supported', `unexpected answer ${status}`),
-  transport: () => null,
+  error: bedrockError,
+  transport: (provider) => {
+    let t = transports.get(provider);
+    if (!t) {
+      t = bedrockTransport(sdkCaller(provider));
+      transports.set(provider, t);
+    }
+    return t;
+  },
 };

@@ -23,6 +23,30 @@ export function clientWantsUsage(body: JsonObject): boolean {
   return isObject(body.stream_options) && body.stream_options.include_usage === true;
 }
 
+/**
+ * The body without the canonical extensions OpenAI itself rejects: `top_k` and
+ * `cache_control` on content parts (they come from Anthropic Messages clients).
+ */
+export function withoutExtensions(body: JsonObject): JsonObject {
+  const hasTopK = 'top_k' in body;
+  const messages = Array.isArray(body.messages) ? body.messages : null;
+  const marked = messages?.some((m: unknown) => isObject(m) && Array.isArray(m.content) && m.content.some((p: unknown) => isObject(p) && 'cache_control' in p)) ?? false;
+  if (!hasTopK && !marked) return body;
+  const { top_k: _, ...rest } = body;
+  if (!marked) return rest;
+  return {
+    ...rest,
+    messages: messages!.map((m: unknown) =>
+      isObject(m) && Array.isArray(m.content) ? { ...m, content: m.content.map((p: unknown) => (isObject(p) && 'cache_control' in p ? dropKey(p, 'cache_control') : p)) } : m,
+    ),
+  };
+}
+
+function dropKey(o: JsonObject, key: string): JsonObject {
+  const { [key]: _, ...rest } = o;
+  return rest;
+}
+
 /** Builds the upstream request for an OpenAI-compatible chat completion. */
 export function chatRequest(target: OpenaiTarget, body: JsonObject): UpstreamRequest {
   const stream = body.stream === true;

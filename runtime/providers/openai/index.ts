@@ -7,8 +7,9 @@ import { isObject, type JsonObject } from '../../openai/types.ts';
 import type { PlanProviderOpenai } from '../../plan.ts';
 import { failure } from '../../routing/failure.ts';
 import type { CallInput, ParsedResponse, ProviderAdapter } from '../types.ts';
-import { chatRequest, chatResponse, chatStream, type OpenaiTarget } from './chat.ts';
+import { chatRequest, chatResponse, chatStream, withoutExtensions, type OpenaiTarget } from './chat.ts';
 import { openaiError } from './errors.ts';
+import { responsesApi } from './responses.ts';
 
 /** Builds an embeddings request to an OpenAI-compatible `/embeddings` URL. */
 export function embeddingsRequest(url: string, headers: Readonly<Record<string, string>>, body: JsonObject): UpstreamRequest {
@@ -40,7 +41,7 @@ function target(input: CallInput<PlanProviderOpenai>, path: string): OpenaiTarge
 export const openaiAdapter: ProviderAdapter<PlanProviderOpenai> = {
   type: 'openai',
   chat: {
-    request: (input) => chatRequest(target(input, '/chat/completions'), input.body),
+    request: (input) => chatRequest(target(input, '/chat/completions'), withoutExtensions(input.body)),
     response: chatResponse,
     stream: (input) => chatStream(input.body),
   },
@@ -55,6 +56,7 @@ export const openaiAdapter: ProviderAdapter<PlanProviderOpenai> = {
     url: (p, path, search) => `${p.baseUrl}/${path}${search}`,
     headers: authHeaders,
   },
+  apis: { responses: responsesApi(authHeaders) },
   error: openaiError,
   transport: () => null,
 };

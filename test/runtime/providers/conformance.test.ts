@@ -11,7 +11,7 @@ import { SCENARIOS } from './conformance/scenarios.ts';
 import type { ConformingType, ScenarioName } from './conformance/types.ts';
 
 /** Adapters that must conform (grows as providers land). */
-const TYPES: readonly ConformingType[] = ['openai', 'azure-openai', 'openai-compatible'];
+const TYPES: readonly ConformingType[] = ['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini', 'bedrock'];
 const NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 
 describe.each(TYPES)('%s adapter', (type) => {

@@ -46,8 +46,12 @@ export type RecordedResponse =
 export type Expectation =
   /** A JSON answer; `body` must equal the client's body exactly, `usage` the usage Sluice counts. */
   | { readonly kind: 'json'; readonly body: unknown; readonly usage: JsonObject | null }
-  /** A stream: the exact chunks the client gets, then how it ends, and the usage Sluice counts. */
-  | { readonly kind: 'stream'; readonly chunks: readonly unknown[]; readonly end: 'done' | { readonly failure: { readonly class: string } }; readonly usage: JsonObject | null }
+  /**
+   * A stream: the exact chunks the client gets, then how it ends (`done`: the provider's own
+   * end event; `ended`: the body simply ended, which the relay treats as a normal end only
+   * after a finish reason), and the usage Sluice counts.
+   */
+  | { readonly kind: 'stream'; readonly chunks: readonly unknown[]; readonly end: 'done' | 'ended' | { readonly failure: { readonly class: string } }; readonly usage: JsonObject | null }
   /** A failed attempt of this class (with the provider's status and, when set, code). */
   | { readonly kind: 'failure'; readonly class: string; readonly status: number | null; readonly code?: string }
   /** Refused before sending: the client's request cannot be expressed for this provider. */
