@@ -12,10 +12,61 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A short, readable location for a frame's url: repo-relative, `pkg:<name>` for dependencies, `node:` internals as they are. */
-export function shortUrl(url) {
+/**
+ * esbuild bundles (bin/sluice.mjs runs the CLI from one, cached in node_modules/.cache/sluice/) keep a
+ * `// path/of/module.ts` comment line before each bundled module: per bundle file, the sorted [line, path] marks.
+ */
+const bundleMarks = new Map();
+function marksOf(file) {
+  if (!bundleMarks.has(file)) {
+    let marks = null;
+    if (/\/node_modules\/\.cache\//.test(file)) {
+      try {
+        marks = [];
+        const lines = fs.readFileSync(file, 'utf8').split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const m = /^\/\/ ((?:[\w@.-]+\/)*[\w@.-]+\.(?:[cm]?[jt]sx?|json))$/.exec(lines[i]);
+          if (m) marks.push([i, m[1]]);
+        }
+        if (!marks.length) marks = null;
+      } catch {
+        marks = null;
+      }
+    }
+    bundleMarks.set(file, marks);
+  }
+  return bundleMarks.get(file);
+}
+
+/** The source path a bundle line came from (the nearest `// path` mark above it), or null. */
+function bundleSource(file, line) {
+  const marks = marksOf(file);
+  if (!marks) return null;
+  let lo = 0;
+  let hi = marks.length - 1;
+  let found = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid][0] <= line) {
+      found = marks[mid][1];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * A short, readable location for a frame's url: repo-relative, `pkg:<name>` for dependencies, `node:` internals as
+ * they are; a frame in an esbuild bundle is named after the bundled module it belongs to (when `line` is given).
+ */
+export function shortUrl(url, line) {
   if (!url) return '';
   let p = url.startsWith('file://') ? fileURLToPath(url.split('?')[0]) : url;
+  if (line !== undefined && marksOf(p)) {
+    const src = bundleSource(p, line);
+    if (!src) return 'bundle:esbuild-runtime'; // the bundle's own module glue, above the first module
+    p = path.join(ROOT, src);
+  }
   const nm = p.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = p.slice(nm + '/node_modules/'.length).split('/');
@@ -32,7 +83,7 @@ export const KINDS = [
   ['node:http server/client, sockets, node streams', /^(node:_http_|node:net|node:internal\/(streams|stream_base_commons|http|net|js_stream_socket)|writev$|writeBuffer$|writeUtf8String$|node:internal\/timers)/],
   ['garbage collector', /^\(garbage collector\)$/],
   ['promise/microtask plumbing, (program)', /^(runMicrotasks|\(program\)|node:internal\/process\/task_queues)$/],
-  ['module loading (tsx hooks, ESM loader)', /^(pkg:tsx|node:internal\/modules)/],
+  ['module loading (tsx hooks, ESM/CJS loader, esbuild, bundle glue)', /^(pkg:tsx|pkg:esbuild|bundle:|node:internal\/modules|node:internal\/bootstrap)/],
   ['dependencies (node_modules)', /^pkg:/],
   ['node:events', /^node:events$/],
 ];
@@ -50,9 +101,12 @@ export function analyze(profile, { fromMs = 0, toMs = Infinity } = {}) {
   const keyOf = (n) => {
     const f = n.callFrame;
     const name = f.functionName || '(anonymous)';
-    const loc = shortUrl(f.url);
-    // tsx-compiled sources arrive as one line: the column then tells functions of the same name apart
-    return loc ? `${name}  ${loc}:${f.lineNumber + 1}${f.lineNumber === 0 ? `:${f.columnNumber + 1}` : ''}` : name;
+    const loc = shortUrl(f.url, f.lineNumber);
+    if (!loc) return name;
+    // lines of a bundled module are the bundle's; tsx-compiled sources arrive as one line, where the column tells
+    // functions of the same name apart
+    if (marksOf(f.url.startsWith('file://') ? fileURLToPath(f.url) : f.url)) return `${name}  ${loc} (bundle line ${f.lineNumber + 1})`;
+    return `${name}  ${loc}:${f.lineNumber + 1}${f.lineNumber === 0 ? `:${f.columnNumber + 1}` : ''}`;
   };
   const self = new Map();
   const incl = new Map();
@@ -83,7 +137,7 @@ export function analyze(profile, { fromMs = 0, toMs = Infinity } = {}) {
     total += dt;
     const k = keyOf(node);
     self.set(k, (self.get(k) ?? 0) + dt);
-    const file = shortUrl(node.callFrame.url) || name || '(native)';
+    const file = shortUrl(node.callFrame.url, node.callFrame.lineNumber) || name || '(native)';
     byFile.set(file, (byFile.get(file) ?? 0) + dt);
     const kind = kindOf(file);
     byKind.set(kind, (byKind.get(kind) ?? 0) + dt);

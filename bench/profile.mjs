@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { analyze, render } from './cpuprofile-top.mjs';
 import { replaceSection } from './lib/report.mjs';
 import { BenchError, freePort, installCleanup, pidAlive, runBounded, sleep, spawnTracked, stop, waitHttp } from './lib/procs.mjs';
-import { CACHE, ROOT, ensureHarnessDeps, locateHarness } from './lib/setup.mjs';
+import { CACHE, ROOT, ensureHarnessDeps, locateHarness, primeSluice } from './lib/setup.mjs';
 
 installCleanup();
 const args = process.argv.slice(2);
@@ -28,6 +28,7 @@ const log = (m) => process.stdout.write(`[profile] ${m}\n`);
 
 const harness = locateHarness();
 const deps = await ensureHarnessDeps(harness, log);
+await primeSluice(path.join(ROOT, 'bench', 'specs', 'quickstart.yaml'), log);
 const hook = pathToFileURL(path.join(ROOT, 'bench', 'lib', 'harness-deps.mjs')).href;
 const pinned = fs.existsSync('/usr/bin/taskset') || fs.existsSync('/bin/taskset');
 const pin = (cpu, argv) => (pinned ? ['taskset', '-c', cpu, ...argv] : argv);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { consoleReport, extractSection, renderDoc } from './lib/report.mjs';
 import { BenchError, cpuSnapshot, freePort, installCleanup, machineBusyPct, othersCpuPct, readPidfile, runBounded, spawnTracked, stop, track, unwatchPidfile, waitHttp, watchPidfile } from './lib/procs.mjs';
-import { CACHE, ROOT, ensureHarnessDeps, ensurePortkey, locateHarness } from './lib/setup.mjs';
+import { CACHE, ROOT, ensureHarnessDeps, ensurePortkey, locateHarness, primeSluice } from './lib/setup.mjs';
 
 const HELP = `npm run bench [-- --quick | --report DIR] — gateway overhead: floor, Sluice proxy, Sluice quickstart-style, Portkey.
 
@@ -34,7 +34,9 @@ Environment knobs (defaults in brackets):
                       machine and not --quick]
   BENCH_OUT           results directory [.sluice/bench/results/<timestamp>]
   BENCH_IDLE_WAIT_S   before the baseline and each setup, when other processes keep the machine busy (> 15 %),
-                      wait up to this long for quiet [60]
+                      wait up to this long for quiet [30]
+  BENCH_RETRIES       measure a load level or TTFB run again when other processes took > 10 % of a core
+                      meanwhile and went quiet within 10 s; the least contended result is kept [1]
   BENCH_MAX_S         hard limit for the whole run, then everything is stopped [900]
   BENCH_HARNESS_DIR   the shared harness [../shared/bench]
 `;
@@ -83,7 +85,8 @@ const cfg = {
   gateways: list('BENCH_GATEWAYS', ALL.join(' ')),
   startupTimeout: num('BENCH_STARTUP_TIMEOUT', 30, 1, 300),
   maxS: num('BENCH_MAX_S', 900, 30, 3600),
-  idleWaitS: num('BENCH_IDLE_WAIT_S', 60, 0, 600),
+  idleWaitS: num('BENCH_IDLE_WAIT_S', 30, 0, 600),
+  retries: num('BENCH_RETRIES', 1, 0, 5),
   gwCpus: env.BENCH_GW_CPUS || '0',
   clientCpus: env.BENCH_CLIENT_CPUS || '1',
 };
@@ -169,6 +172,32 @@ const readJson = (f) => {
 };
 const hdrArgs = (headers) => headers.flatMap((h) => ['--header', h]);
 
+/**
+ * Runs one measurement, and when other processes used more than OTHERS_LIMIT % of a core meanwhile, waits for
+ * quiet and runs it again (BENCH_RETRIES times at most); keeps the least contended result.
+ * `attempt` resolves { res, code, timedOut } with res null on failure.
+ */
+async function leastContended(what, pids, attempt) {
+  let best = null;
+  for (let i = 0; i <= cfg.retries; i++) {
+    if (i > 0) {
+      // measuring again only helps when the other processes went quiet; under steady load, keep what we have
+      const b = await waitQuiet(what, Math.min(cfg.idleWaitS, 10));
+      if (b !== null && b > BUSY_LIMIT) break;
+    }
+    const before = cpuSnapshot(pids);
+    const r = await attempt();
+    r.others = othersCpuPct(before, cpuSnapshot(pids));
+    if (!r.res) return r;
+    r.res.others_cpu_pct = r.others;
+    r.res.attempts = i + 1;
+    if (!best || (r.others ?? 0) < (best.others ?? 0)) best = r;
+    if (r.others == null || r.others <= OTHERS_LIMIT) break;
+    if (i < cfg.retries) log(`  ${what}: other processes used ${r.others} % of a core meanwhile; measuring again once they are quiet`);
+  }
+  return best;
+}
+
 /** Load levels against base; results keyed "json-c16". */
 async function loadLevels(dir, prefix, base, headers, pid, errors) {
   const out = {};
@@ -180,11 +209,12 @@ async function loadLevels(dir, prefix, base, headers, pid, errors) {
         ...(mode === 'stream' ? ['--stream'] : []), '--model', 'gpt-4o-mini', ...(pid ? ['--pid', String(pid)] : []), '--mock-pid', String(mock.pid),
         '--label', `${prefix}-${mode}`, '--out', file,
       ]);
-      const before = cpuSnapshot([pid, mock.pid]);
-      const r = await runBounded(cmd, args, { env: harnessEnv, timeoutS: cfg.warmup + cfg.duration + 40, logFile: path.join(dir, 'run.log') });
-      const others = othersCpuPct(before, cpuSnapshot([pid, mock.pid]));
-      const res = r.code === 0 ? readJson(file) : null;
-      if (res) res.others_cpu_pct = others;
+      const r = await leastContended(`${prefix} ${mode} c=${c}`, [pid, mock.pid], async () => {
+        const run = await runBounded(cmd, args, { env: harnessEnv, timeoutS: cfg.warmup + cfg.duration + 40, logFile: path.join(dir, 'run.log') });
+        return { ...run, res: run.code === 0 ? readJson(file) : null };
+      });
+      const res = r.res;
+      if (res) fs.writeFileSync(file, JSON.stringify(res, null, 2) + '\n');
       if (!res) errors.push(`load ${mode} c=${c} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''})`);
       else if (res.errors + res.timeouts + res.non2xx > 0) errors.push(`load ${mode} c=${c}: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx of ${res.requests_2xx + res.non2xx}`);
       out[`${mode}-c${c}`] = res;
@@ -193,16 +223,21 @@ async function loadLevels(dir, prefix, base, headers, pid, errors) {
   return out;
 }
 
-async function ttfbRuns(dir, prefix, base, headers, errors) {
+async function ttfbRuns(dir, prefix, base, headers, pid, errors) {
   const out = {};
   for (const d of cfg.ttfbDelays) {
     const file = path.join(dir, `ttfb-${prefix}-d${d}.json`);
     const [cmd, args] = harnessCmd('ttfb.mjs', ['--base', base, ...hdrArgs(headers), '--n', String(cfg.ttfbN), '--warmup', '10', '--model', `gpt-4o-mini-delay-${d}ms`, '--label', `ttfb-${prefix}-d${d}`, '--out', file]);
-    const r = await runBounded(cmd, args, { env: harnessEnv, timeoutS: 300, logFile: path.join(dir, 'run.log') });
-    const res = readJson(file);
-    if (!res?.ok) errors.push(`TTFB (chunk delay ${d} ms) failed (exit ${r.code})`);
+    const r = await leastContended(`${prefix} TTFB`, [pid, mock.pid], async () => {
+      const run = await runBounded(cmd, args, { env: harnessEnv, timeoutS: 300, logFile: path.join(dir, 'run.log') });
+      const res = readJson(file);
+      return { ...run, res: res?.ok ? res : null };
+    });
+    const res = r.res;
+    if (res) fs.writeFileSync(file, JSON.stringify(res, null, 2) + '\n');
+    if (!res) errors.push(`TTFB (chunk delay ${d} ms) failed (exit ${r.code})`);
     else if (res.failures) errors.push(`TTFB (chunk delay ${d} ms): ${res.failures} of ${res.requests} streams failed validation: ${JSON.stringify(res.fail_reasons)}`);
-    out[d] = res?.ok ? res : null;
+    out[d] = res;
   }
   return out;
 }
@@ -221,7 +256,7 @@ const directDir = path.join(runDir, 'direct');
 fs.mkdirSync(directDir, { recursive: true });
 const direct = { label: 'direct', errors: [] };
 direct.load = await loadLevels(directDir, 'direct', mockBase, [], null, direct.errors);
-direct.ttfb = await ttfbRuns(directDir, 'direct', mockBase, [], direct.errors);
+direct.ttfb = await ttfbRuns(directDir, 'direct', mockBase, [], null, direct.errors);
 
 // the setups
 const portkeyHeaders = ['x-portkey-provider: openai', `x-portkey-custom-host: ${mockBase}`];
@@ -248,14 +283,14 @@ const SETUPS = {
   }),
 };
 
-/** Waits (up to BENCH_IDLE_WAIT_S) until other processes leave the machine quiet; returns the last busy %. */
-async function waitQuiet(what) {
+/** Waits (up to maxS, default BENCH_IDLE_WAIT_S) until other processes leave the machine quiet; returns the last busy %. */
+async function waitQuiet(what, maxS = cfg.idleWaitS) {
   let b = await machineBusyPct(500);
-  if (b === null || b <= BUSY_LIMIT || cfg.idleWaitS === 0) return b;
-  log(`the machine is ${b} % busy with other processes before ${what}; waiting up to ${cfg.idleWaitS} s for quiet`);
-  const until = Date.now() + cfg.idleWaitS * 1000;
+  if (b === null || b <= BUSY_LIMIT || maxS === 0) return b;
+  log(`the machine is ${b} % busy with other processes before ${what}; waiting up to ${maxS} s for quiet`);
+  const until = Date.now() + maxS * 1000;
   while (b > BUSY_LIMIT && Date.now() < until) b = await machineBusyPct(1000);
-  log(b > BUSY_LIMIT ? `  still ${b} % busy; measuring anyway (the report notes it)` : `  quiet (${b} %)`);
+  log(b > BUSY_LIMIT ? `  still ${b} % busy; going on (the report notes contended figures)` : `  quiet (${b} %)`);
   return b;
 }
 
@@ -269,6 +304,8 @@ async function measure(key) {
   fs.mkdirSync(dir, { recursive: true });
   const setup = { key, label: s.label, base, errors: [], load: {}, ttfb: {}, startup: null, checks: {} };
   const pidfile = path.join(dir, 'gateway.pid');
+  // right before the start: a source edit since the last start would make bin/sluice.mjs rebuild its bundle inside the timed start
+  if (key.startsWith('sluice-')) await primeSluice(path.join(ROOT, 'bench', 'specs', 'quickstart.yaml'), log);
   log(`${s.label}: starting on ${base}`);
   watchPidfile(pidfile);
   const [cmd, args] = harnessCmd('startup.mjs', [
@@ -294,7 +331,7 @@ async function measure(key) {
       if (cr.code !== 0) setup.errors.push(`${kind} answers through the gateway failed the harness's validation: ${JSON.stringify(readJson(file)?.fail_reasons ?? cr.out.trim().slice(0, 200))}`);
     }
     setup.load = await loadLevels(dir, 'gw', base, s.headers, pid, setup.errors);
-    setup.ttfb = await ttfbRuns(dir, 'gw', base, s.headers, setup.errors);
+    setup.ttfb = await ttfbRuns(dir, 'gw', base, s.headers, pid, setup.errors);
     if (Object.values(setup.load).some((x) => !x) || Object.values(setup.ttfb).some((x) => !x)) setup.failed = true;
   } finally {
     await stop(pid);
@@ -372,7 +409,7 @@ fs.writeFileSync(path.join(runDir, 'table.md'), report + '\n');
 process.stdout.write(`\n${report}\n\n`);
 
 const complete = setups.length === ALL.length && !setups.some((s) => s.failed) && direct.errors.length === 0;
-const loadsOf = (x) => Object.values(x.load ?? {}).filter(Boolean);
+const loadsOf = (x) => [...Object.values(x.load ?? {}), ...Object.values(x.ttfb ?? {})].filter(Boolean);
 const quiet =
   Object.values(busyBefore).every((b) => b === null || b <= BUSY_LIMIT) &&
   [direct, ...setups].flatMap(loadsOf).every((r) => r.others_cpu_pct == null || r.others_cpu_pct <= OTHERS_LIMIT);

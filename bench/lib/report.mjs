@@ -158,7 +158,8 @@ function busyNotes(results) {
     lines.push(`- machine: other processes kept it busy before setups started (${entries.map(([k, v]) => `${v} % before ${k}`).join(', ')}; 100 % = all cores)`);
   }
   for (const s of [{ label: 'direct', ...results.direct }, ...results.setups]) {
-    const worst = Object.entries(s.load ?? {}).filter(([, r]) => isNum(r?.others_cpu_pct) && r.others_cpu_pct > (meta.othersLimit ?? 10));
+    const runs = [...Object.entries(s.load ?? {}), ...Object.entries(s.ttfb ?? {}).map(([d, r]) => [`TTFB d${d}`, r])];
+    const worst = runs.filter(([, r]) => isNum(r?.others_cpu_pct) && r.others_cpu_pct > (meta.othersLimit ?? 10));
     if (worst.length) lines.push(`- ${s.label}: other processes used ${worst.map(([k, r]) => `${r.others_cpu_pct} % of a core during ${k}`).join(', ')}; those rows are inflated by contention`);
   }
   if (lines.length) lines.push('- rerun on a quiet machine before trusting the affected figures');
@@ -300,12 +301,16 @@ export function renderDoc(results, kept = {}) {
   p('  ceiling (compare with direct) and CPU ms / request is the most portable figure.');
   p('- Latency comes from autocannon (request written → last byte); sub-millisecond differences at c=1 are near the noise');
   p('  of a shared VM, and the p99 rows more so. Run twice before reading much into a 0.1 ms change.');
-  p('- Start-up includes `taskset`, Node\'s own start and, for Sluice, loading the TypeScript sources through tsx and');
-  p('  compiling the spec (warm page cache; tsx keeps a transform cache across runs).');
+  p('- Start-up includes `taskset`, Node\'s own start and, for Sluice, `bin/sluice.mjs` checking its cached CLI bundle');
+  p('  (built beforehand by one `sluice validate`, so no build is timed) and compiling the spec; warm page cache.');
   p('- The quickstart-style row measures a different path (in-process mock provider, key check) from the three proxy rows;');
   p('  it is there to show what the default shape costs, not as a like-for-like proxy figure.');
   p('- Direct is measured once, before the gateways; the gateways run one after another, so slow drift of the machine');
   p('  shows up as differences between them.');
+  p('- Other processes on the machine (a test suite, a build) inflate everything. The bench waits for quiet before the');
+  p('  baseline and each gateway, measures the CPU other processes used during every load level and TTFB run, repeats a');
+  p('  contended one once when the machine has gone quiet (keeping the less contended result), lists what stayed');
+  p('  contended under "Problems", and writes this file by itself only from a clean run (`BENCH_DOC=1` forces it).');
   p();
   p('## Profile');
   p();

@@ -117,3 +117,13 @@ export async function ensurePortkey(log) {
   if (!fs.existsSync(server)) throw new BenchError(`no ${server} after installing @portkey-ai/gateway@${PORTKEY.version}`);
   return { dir, server, versions: Object.fromEntries(Object.keys(want).map((n) => [n, installedVersion(dir, n)])) };
 }
+
+/**
+ * `bin/sluice.mjs` builds its CLI bundle on the first start after a source change (cached in
+ * node_modules/.cache/sluice/); one `sluice validate` first, so start-up is measured as a normal start.
+ */
+export async function primeSluice(spec, log) {
+  const r = await runBounded(process.execPath, [path.join(ROOT, 'bin', 'sluice.mjs'), 'validate', spec], { cwd: ROOT, timeoutS: 180, echo: false });
+  if (r.code !== 0) throw new BenchError(`sluice validate ${path.relative(ROOT, spec)} failed (exit ${r.code}):\n${r.out.trim().slice(0, 800)}`);
+  log(`primed sluice (validate ${path.relative(ROOT, spec)})`);
+}

@@ -2,6 +2,7 @@
  * JSON response helper shared by every route and by the error factory.
  * @module
  */
+import { textResponse } from './response.ts';
 
 /** Headers every JSON answer carries: gateway answers are never cacheable (CloudFront caches errors otherwise). */
 const JSON_HEADERS = {
@@ -12,5 +13,5 @@ const JSON_HEADERS = {
 /** A JSON `Response` with `status`; `body` may already be serialized JSON text. */
 export function jsonResponse(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return new Response(text, { status, headers: { ...JSON_HEADERS, ...headers } });
+  return textResponse(text, { status, headers: { ...JSON_HEADERS, ...headers } });
 }

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
 import { errorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
+import { piecesOf, textOf } from '../core/response.ts';
 import { Stop, type StopSignal } from '../core/stop.ts';
 import { NodeRequest } from './request.ts';
 
@@ -31,6 +32,13 @@ async function writeResponse(res: ServerResponse, response: Response, aborted: S
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   res.writeHead(response.status, headers);
+  const text = textOf(response);
+  if (text !== undefined) {
+    res.end(text);
+    return;
+  }
+  const pieces = piecesOf(response);
+  if (pieces) return writePieces(res, pieces, aborted);
   if (response.body) {
     const reader = response.body.getReader();
     try {
@@ -46,6 +54,24 @@ async function writeResponse(res: ServerResponse, response: Response, aborted: S
     } catch {
       // The body errored or was cancelled: the client gets what was written so far.
     }
+  }
+  res.end();
+}
+
+/** Writes text pieces as they come, waiting when the socket is full; stops the source if the client leaves. */
+async function writePieces(res: ServerResponse, pieces: AsyncGenerator<string, void, undefined>, aborted: StopSignal): Promise<void> {
+  try {
+    for (;;) {
+      if (aborted.aborted) {
+        await pieces.return(undefined);
+        break;
+      }
+      const next = await pieces.next();
+      if (next.done) break;
+      if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  } catch {
+    // The source failed: the client keeps what was written.
   }
   res.end();
 }

@@ -26,8 +26,6 @@ export interface StreamSummary {
 /** Silence after which a keep-alive comment is sent. */
 export const KEEP_ALIVE_MS = 15_000;
 
-const textEncoder = new TextEncoder();
-
 function outputChars(chunks: readonly OutChunk[]): number {
   let n = 0;
   for (const { chunk } of chunks) {
@@ -87,87 +85,106 @@ class StreamState {
   }
 }
 
-/** The SSE body for a committed stream; `onEnd` runs once when it finishes in any way. */
-export function relay(answer: Extract<Answer, { kind: 'stream' }>, encoder: StreamEncoder, onEnd: (summary: StreamSummary) => void, keepAliveMs = KEEP_ALIVE_MS): ReadableStream<Uint8Array> {
+/**
+ * One timer per stream that fires after `ms` of silence; resetting it on every batch is a
+ * cheap `refresh()`, not a new timer and promise per batch.
+ */
+function silenceAlarm(ms: number): { silence: Promise<'silence'>; reset(): void; rearm(): void; stop(): void } {
+  let fire: (value: 'silence') => void = () => {};
+  const alarm = {
+    silence: new Promise<'silence'>((resolve) => (fire = resolve)),
+    timer: setTimeout(() => fire('silence'), ms),
+    reset: () => void alarm.timer.refresh(),
+    rearm: () => {
+      alarm.silence = new Promise<'silence'>((resolve) => (fire = resolve));
+      alarm.timer = setTimeout(() => fire('silence'), ms);
+    },
+    stop: () => clearTimeout(alarm.timer),
+  };
+  return alarm;
+}
+
+/**
+ * The SSE body for a committed stream, as text pieces in the client's protocol; `onEnd`
+ * runs once when it finishes in any way (calling `return()` on it means the client left).
+ */
+export async function* relay(
+  answer: Extract<Answer, { kind: 'stream' }>,
+  encoder: StreamEncoder,
+  onEnd: (summary: StreamSummary) => void,
+  keepAliveMs = KEEP_ALIVE_MS,
+): AsyncGenerator<string, void, undefined> {
   const { tail } = answer;
   const state = new StreamState(encoder, answer.usage);
-  let closed = false;
-  let pending: Promise<Awaited<ReturnType<typeof tail.events.next>>> | null = null;
-  const end = (controller: ReadableStreamDefaultController<Uint8Array> | null, outcome: StreamSummary['outcome'], f: Failure | null, text: string): void => {
-    if (closed) return;
-    closed = true;
+  let ended = false;
+  let cleanup = (): void => {};
+  const finish = (outcome: StreamSummary['outcome'], f: Failure | null): void => {
+    ended = true;
+    cleanup();
     tail.dispose();
     if (outcome !== 'done') tail.events.cancel();
-    if (controller) {
-      if (text) controller.enqueue(textEncoder.encode(text));
-      controller.close();
-    }
     onEnd({ outcome, failure: f, usage: state.usage, outputChars: state.chars, chunks: state.count });
   };
-  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, f: Failure, before = ''): void => end(controller, 'failed', f, before + state.error(f));
-
-  /** Handles one upstream batch; true when it wrote to the client or ended the stream. */
-  const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> => {
-    pending ??= tail.events.next();
-    let keepAlive: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<'silence'>((resolve) => {
-      keepAlive = setTimeout(() => resolve('silence'), keepAliveMs);
-    });
-    let batch;
-    try {
-      batch = await Promise.race([pending, silence]);
-    } catch {
-      pending = null;
-      const f = tail.stopFailure() ?? failure('network', 'upstream_stream_broken', 'The provider stream broke off.');
-      if (f.code === 'client_closed') end(null, 'cancelled', f, '');
-      else fail(controller, f);
-      return true;
-    } finally {
-      clearTimeout(keepAlive);
+  try {
+    const first = answer.first.map((s) => state.absorb(s)).join('');
+    if (answer.ended) {
+      finish('done', null);
+      yield first + state.done();
+      return;
     }
-    if (batch === 'silence') {
-      controller.enqueue(textEncoder.encode(encodeSseComment('keep-alive')));
-      return true;
-    }
-    pending = null;
-    if (batch === null) {
-      if (state.finished) end(controller, 'done', null, state.done());
-      else fail(controller, tail.stopFailure() ?? failure('network', 'upstream_stream_cut', 'The provider stream ended before the answer was complete.'));
-      return true;
-    }
-    tail.touch();
-    let text = '';
-    for (const event of batch) {
-      const s = tail.translator.next(event);
-      if (s.kind === 'chunks' || s.kind === 'events') text += state.absorb(s);
-      else if (s.kind === 'error') {
-        fail(controller, s.failure, text);
-        return true;
-      } else if (s.kind === 'done') {
-        end(controller, 'done', null, text + state.done());
-        return true;
+    if (first) yield first;
+    let pending: ReturnType<typeof tail.events.next> | null = null;
+    const quiet = silenceAlarm(keepAliveMs);
+    cleanup = quiet.stop;
+    for (;;) {
+      pending ??= tail.events.next();
+      let batch;
+      try {
+        batch = await Promise.race([pending, quiet.silence]);
+      } catch {
+        const f = tail.stopFailure() ?? failure('network', 'upstream_stream_broken', 'The provider stream broke off.');
+        if (f.code === 'client_closed') return finish('cancelled', f);
+        finish('failed', f);
+        yield state.error(f);
+        return;
       }
+      if (batch === 'silence') {
+        quiet.rearm();
+        yield encodeSseComment('keep-alive');
+        continue;
+      }
+      quiet.reset();
+      pending = null;
+      if (batch === null) {
+        if (state.finished) {
+          finish('done', null);
+          yield state.done();
+        } else {
+          const f = tail.stopFailure() ?? failure('network', 'upstream_stream_cut', 'The provider stream ended before the answer was complete.');
+          finish('failed', f);
+          yield state.error(f);
+        }
+        return;
+      }
+      tail.touch();
+      let text = '';
+      for (const event of batch) {
+        const s = tail.translator.next(event);
+        if (s.kind === 'chunks' || s.kind === 'events') text += state.absorb(s);
+        else if (s.kind === 'error') {
+          finish('failed', s.failure);
+          yield text + state.error(s.failure);
+          return;
+        } else if (s.kind === 'done') {
+          finish('done', null);
+          yield text + state.done();
+          return;
+        }
+      }
+      if (text !== '') yield text;
     }
-    if (text === '') return false;
-    controller.enqueue(textEncoder.encode(text));
-    return true;
-  };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        const text = answer.first.map((s) => state.absorb(s)).join('');
-        if (text) controller.enqueue(textEncoder.encode(text));
-        if (answer.ended) end(controller, 'done', null, state.done());
-      },
-      async pull(controller) {
-        // Loop until something was written or the stream ended: a batch can translate to nothing.
-        while (!closed && !(await step(controller)));
-      },
-      cancel() {
-        end(null, 'cancelled', failure('network', 'client_closed', 'The client closed the connection.'), '');
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  } finally {
+    // Reached without an end only when the consumer stopped reading: the client went away.
+    if (!ended) finish('cancelled', failure('network', 'client_closed', 'The client closed the connection.'));
+  }
 }

@@ -23,6 +23,7 @@ import { CLIENT_HEADERS, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
 import { matchRoute } from '../match.ts';
 import { jsonResponse } from '../respond.ts';
+import { streamResponse } from '../response.ts';
 import type { GatewayRequest } from '../request.ts';
 import { recordUsage } from '../usage.ts';
 
@@ -91,7 +92,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
       return writeRecord(ctx, record(call, info, consumer, status, s.failure, recordUsage(s.usage, body, s.outputChars), ttfb));
     }),
   );
-  return new Response(relay(answer, protocol.streamEncoder(answerCtx), done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  return streamResponse(relay(answer, protocol.streamEncoder(answerCtx), done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }
 
 /** Headers of the client APIs that a native call passes on. */

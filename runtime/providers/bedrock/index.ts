@@ -13,6 +13,20 @@ import { bedrockTransport } from './transport.ts';
 const transports = new WeakMap<PlanProviderBedrock, UpstreamClient>();
 
 /**
+ * The transport, with the AWS SDK loaded on the first call: a gateway without Bedrock
+ * targets never pays for loading it (it is most of the start-up cost otherwise).
+ */
+function lazyTransport(provider: PlanProviderBedrock): UpstreamClient {
+  let live: Promise<UpstreamClient> | undefined;
+  return {
+    async send(request) {
+      live ??= import('@aws-sdk/client-bedrock-runtime').then((sdk) => bedrockTransport(sdkCaller(sdk, provider), sdk));
+      return (await live).send(request);
+    },
+  };
+}
+
+/**
  * Bedrock. Requests name SDK calls with `bedrock://` pseudo-URLs and the transport answers with
  * JSON and SSE, so the pipeline stays generic. No native pass-through: it would need SigV4
  * signing of arbitrary paths, which is out of scope (and the Lambda may only invoke the Plan's
@@ -27,7 +41,7 @@ export const bedrockAdapter: ProviderAdapter<PlanProviderBedrock> = {
   transport: (provider) => {
     let t = transports.get(provider);
     if (!t) {
-      t = bedrockTransport(sdkCaller(provider));
+      t = lazyTransport(provider);
       transports.set(provider, t);
     }
     return t;

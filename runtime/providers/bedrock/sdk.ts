@@ -1,9 +1,9 @@
 /** One AWS SDK `BedrockRuntimeClient` per provider: environment credentials, provider region else AWS_REGION, no SDK retries. */
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { PlanProviderBedrock } from '../../plan.ts';
 import { upstreamHandler } from './http-handler.ts';
-import type { BedrockCaller } from './transport.ts';
+import type { BedrockCaller, BedrockSdk } from './transport.ts';
 
 let shared: HttpClient | undefined;
 
@@ -19,7 +19,8 @@ function httpClient(): HttpClient {
  * `maxAttempts: 1`: retries and fallbacks are the pipeline's. The SDK honours
  * `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` itself (tests point it at a fake), so there is no override.
  */
-export function sdkCaller(provider: PlanProviderBedrock, env: Readonly<Record<string, string | undefined>> = process.env): BedrockCaller {
+export function sdkCaller(sdk: BedrockSdk, provider: PlanProviderBedrock, env: Readonly<Record<string, string | undefined>> = process.env): BedrockCaller {
+  const { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } = sdk;
   const reached = new WeakSet<object>();
   const region = provider.region ?? env.AWS_REGION;
   const client = new BedrockRuntimeClient({ ...(region ? { region } : {}), maxAttempts: 1, requestHandler: upstreamHandler(httpClient(), reached) });

@@ -1,5 +1,5 @@
 /** The Bedrock transport: runs the SDK call a `bedrock://` pseudo-URL names and answers like an HTTP provider would. */
-import { ConverseCommand, ConverseStreamCommand, InvokeModelCommand, type ConverseCommandInput, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseCommand, ConverseCommandInput, ConverseStreamCommand, ConverseStreamCommandInput, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { StopSignal } from '../../core/stop.ts';
 import { abortedError } from '../../http/errors.ts';
 import { UpstreamError, type UpstreamClient, type UpstreamPhase, type UpstreamRequest, type UpstreamResponse } from '../../http/types.ts';
@@ -7,6 +7,9 @@ import { isObject, type JsonObject } from '../../openai/types.ts';
 import { encodeSse } from '../../sse/encoder.ts';
 import { errorAnswer, jsonAnswer, readAll, wireJson } from './answers.ts';
 import { parseBedrockUrl } from './url.ts';
+
+/** The SDK module, passed in so it is loaded only when Bedrock is first called. */
+export type BedrockSdk = typeof import('@aws-sdk/client-bedrock-runtime');
 
 /** The SDK commands the transport sends. */
 export type BedrockCommand = ConverseCommand | ConverseStreamCommand | InvokeModelCommand;
@@ -141,7 +144,7 @@ function streamAnswer(stream: AsyncIterable<unknown>, l: Link): UpstreamResponse
 }
 
 /** Runs one InvokeModel call per body, a few at a time; the first failure aborts the rest. */
-async function invokeAll(caller: BedrockCaller, modelId: string, bodies: unknown, controller: AbortController): Promise<unknown[]> {
+async function invokeAll(sdk: BedrockSdk, caller: BedrockCaller, modelId: string, bodies: unknown, controller: AbortController): Promise<unknown[]> {
   if (!Array.isArray(bodies)) throw new TypeError('an invoke request body is a list of InvokeModel bodies');
   const answers: unknown[] = new Array<unknown>(bodies.length).fill(null);
   let next = 0;
@@ -150,7 +153,7 @@ async function invokeAll(caller: BedrockCaller, modelId: string, bodies: unknown
     while (!failed && next < bodies.length) {
       const i = next++;
       try {
-        const command = new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(bodies[i]) });
+        const command = new sdk.InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(bodies[i]) });
         const out = field(await caller.send(command, { abortSignal: controller.signal }), 'body');
         answers[i] = out instanceof Uint8Array ? parseJson(decoder.decode(out)) : null;
       } catch (err) {
@@ -172,7 +175,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function exchange(caller: BedrockCaller, request: UpstreamRequest): Promise<UpstreamResponse> {
+async function exchange(sdk: BedrockSdk, caller: BedrockCaller, request: UpstreamRequest): Promise<UpstreamResponse> {
   const target = parseBedrockUrl(request.url);
   if (!target) throw new UpstreamError('network', 'connect', 'not a Bedrock call');
   if (request.signal?.aborted) throw abortedError('connect', request.signal.reason);
@@ -182,18 +185,18 @@ async function exchange(caller: BedrockCaller, request: UpstreamRequest): Promis
   const options = { abortSignal: l.controller.signal };
   try {
     if (target.operation === 'invoke') {
-      const answers = await invokeAll(caller, target.modelId, input, l.controller);
+      const answers = await invokeAll(sdk, caller, target.modelId, input, l.controller);
       l.release();
       return jsonAnswer(wireJson(answers));
     }
     if (!isObject(input)) throw new TypeError('a Converse request body is a JSON object');
     if (target.operation === 'converse') {
-      const out = await caller.send(new ConverseCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseCommandInput), options);
+      const out = await caller.send(new sdk.ConverseCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseCommandInput), options);
       l.release();
       const { $metadata: _, ...output } = isObject(out) ? out : {};
       return jsonAnswer(wireJson(output));
     }
-    const out = await caller.send(new ConverseStreamCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseStreamCommandInput), options);
+    const out = await caller.send(new sdk.ConverseStreamCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseStreamCommandInput), options);
     const stream = field(out, 'stream');
     if (typeof stream !== 'object' || stream === null || !(Symbol.asyncIterator in stream)) throw new UpstreamError('network', 'receive', 'Bedrock answered without an event stream');
     return streamAnswer(stream as AsyncIterable<unknown>, l);
@@ -212,6 +215,6 @@ async function exchange(caller: BedrockCaller, request: UpstreamRequest): Promis
  * UpstreamError, phase `connect` only when the call provably never reached the network. The
  * request's StopSignal becomes an AbortSignal here and nowhere else.
  */
-export function bedrockTransport(caller: BedrockCaller): UpstreamClient {
-  return { send: (request) => exchange(caller, request) };
+export function bedrockTransport(caller: BedrockCaller, sdk: BedrockSdk): UpstreamClient {
+  return { send: (request) => exchange(sdk, caller, request) };
 }

@@ -81,21 +81,22 @@ export function chatStream(body: JsonObject): StreamTranslator {
   const showUsage = clientWantsUsage(body);
   return {
     next(event: SseEvent): StreamStep {
-      if (event.data === '[DONE]') return { kind: 'done' };
+      const data = event.data;
+      if (data === '[DONE]') return { kind: 'done' };
       let parsed: unknown;
       try {
-        parsed = JSON.parse(event.data);
+        parsed = JSON.parse(data);
       } catch {
         return { kind: 'error', failure: failure('server', 'upstream_malformed', 'the provider sent a stream event that is not JSON', { maybeAccepted: true }) };
       }
-      const err = errorMember(parsed);
+      // Most events are plain content chunks: look for errors and usage only when the text mentions them.
+      const err = data.includes('"error"') ? errorMember(parsed) : null;
       if (err) return { kind: 'error', failure: failureOf(err, null, { maybeAccepted: true }) };
       if (!isObject(parsed)) return { kind: 'ignore' };
       const chunk = parsed as ChatChunk;
-      const usage = usageOf(chunk.usage);
-      const usageOnly = usage !== null && Array.isArray(chunk.choices) && chunk.choices.length === 0;
-      if (usageOnly && !showUsage) return { kind: 'chunks', chunks: [], usage };
-      return { kind: 'chunks', chunks: [{ chunk, raw: event.data }], usage };
+      const usage = data.includes('"usage":{') ? usageOf(chunk.usage) : null;
+      if (usage !== null && !showUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return { kind: 'chunks', chunks: [], usage };
+      return { kind: 'chunks', chunks: [{ chunk, raw: data }], usage };
     },
   };
 }

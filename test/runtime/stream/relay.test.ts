@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutChunk } from '../../../runtime/providers/types.ts';
 import { chatStream } from '../../../runtime/providers/openai/chat.ts';
 import { chatProtocol } from '../../../runtime/apis/chat.ts';
+import { streamResponse } from '../../../runtime/core/response.ts';
 import type { Answer, ContentStep, EventSource } from '../../../runtime/routing/answer.ts';
 import type { SseEvent } from '../../../runtime/sse/types.ts';
 import { relay, type StreamSummary } from '../../../runtime/stream/relay.ts';
@@ -54,7 +55,7 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 function run(events: EventSource, body?: Record<string, unknown>, keepAliveMs?: number): Promise<{ text: string; summary: StreamSummary }> {
   let summary: StreamSummary | undefined;
-  const stream = relay(answer(events, body), chatProtocol.streamEncoder(CTX), (s) => (summary = s), keepAliveMs);
+  const stream = streamResponse(relay(answer(events, body), chatProtocol.streamEncoder(CTX), (s) => (summary = s), keepAliveMs), {}).body!;
   return drain(stream).then((text) => ({ text, summary: summary! }));
 }
 
@@ -115,7 +116,7 @@ describe('relay', () => {
   it('stops the upstream when the client cancels', async () => {
     const src = source([[ev(content('lo'))], [ev(content('more'))]], [0, 1000]);
     let summary: StreamSummary | undefined;
-    const stream = relay(answer(src), chatProtocol.streamEncoder(CTX), (s) => (summary = s));
+    const stream = streamResponse(relay(answer(src), chatProtocol.streamEncoder(CTX), (s) => (summary = s)), {}).body!;
     const reader = stream.getReader();
     await reader.read();
     await reader.cancel();

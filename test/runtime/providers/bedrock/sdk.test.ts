@@ -3,6 +3,7 @@
  * (SDK signing, the gateway's HTTP client as handler) and the transport over it, against the
  * fake Bedrock found through `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`.
  */
+import * as SDK from '@aws-sdk/client-bedrock-runtime';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../../runtime/http/types.ts';
@@ -26,7 +27,7 @@ const ask = { messages: [{ role: 'user', content: 'Hello' }] };
 describe('sdkCaller + transport', () => {
   it('honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME, signs with SigV4 and streams SSE events the translator reads', async () => {
     fake.script(reply('One two three.'));
-    const transport = bedrockTransport(sdkCaller({ ...PROVIDER }));
+    const transport = bedrockTransport(sdkCaller(SDK, { ...PROVIDER }), SDK);
     const input = call({ ...ask, stream: true });
     const res = await transport.send(bedrockAdapter.chat.request(input));
     expect(res.status).toBe(200);
@@ -46,13 +47,13 @@ describe('sdkCaller + transport', () => {
 
   it('gives the adapter an error answer for an HTTP exception', async () => {
     fake.script(throttled());
-    const res = await bedrockTransport(sdkCaller({ ...PROVIDER })).send(bedrockAdapter.chat.request(call(ask)));
+    const res = await bedrockTransport(sdkCaller(SDK, { ...PROVIDER }), SDK).send(bedrockAdapter.chat.request(call(ask)));
     expect(res.status).toBe(429);
     expect(bedrockAdapter.error(res.status, res.headers, await res.text(65536), 0)).toMatchObject({ class: 'rate_limited', code: 'ThrottlingException' });
   });
 
   it('tells which calls reached the HTTP layer, and fails an aborted call as not sent', async () => {
-    const caller = sdkCaller({ ...PROVIDER });
+    const caller = sdkCaller(SDK, { ...PROVIDER });
     const ok = new AbortController();
     await caller.send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }), { abortSignal: ok.signal });
     expect(caller.reached!(ok.signal)).toBe(true);
@@ -66,7 +67,7 @@ describe('sdkCaller + transport', () => {
 
   it('keeps the connection pool usable after a stream is cancelled midway', async () => {
     fake.script(reply('a b c d e f g h i j k l m n o p'));
-    const transport = bedrockTransport(sdkCaller({ ...PROVIDER }));
+    const transport = bedrockTransport(sdkCaller(SDK, { ...PROVIDER }), SDK);
     const res = await transport.send(bedrockAdapter.chat.request(call({ ...ask, stream: true })));
     const it = res.body[Symbol.asyncIterator]();
     await it.next();
@@ -85,7 +86,7 @@ describe('sdkCaller + transport', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
     try {
       const before = fake.requests.length;
-      const res = await bedrockTransport(sdkCaller({ ...PROVIDER })).send(bedrockAdapter.chat.request(call(ask)));
+      const res = await bedrockTransport(sdkCaller(SDK, { ...PROVIDER }), SDK).send(bedrockAdapter.chat.request(call(ask)));
       expect(res.status).toBe(401);
       expect(bedrockAdapter.error(res.status, res.headers, await res.text(65536), 0)).toMatchObject({ class: 'auth', code: 'CredentialsProviderError' });
       expect(fake.requests.length).toBe(before);
@@ -100,7 +101,7 @@ describe('sdkCaller + transport', () => {
     const saved = process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
     process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = 'http://127.0.0.1:1';
     try {
-      const err = await bedrockTransport(sdkCaller({ ...PROVIDER })).send(bedrockAdapter.chat.request(call(ask))).catch((e: unknown) => e);
+      const err = await bedrockTransport(sdkCaller(SDK, { ...PROVIDER }), SDK).send(bedrockAdapter.chat.request(call(ask))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UpstreamError);
       expect(err).toMatchObject({ failure: 'network', phase: 'connect' });
     } finally {

@@ -1,4 +1,5 @@
 /** The Bedrock transport with a fake SDK `send`: answers, SSE bodies, exceptions, network failures, aborts, embeddings. */
+import * as SDK from '@aws-sdk/client-bedrock-runtime';
 import {
   ConverseCommand,
   ConverseStreamCommand,
@@ -53,7 +54,7 @@ describe('Converse', () => {
   it('runs ConverseCommand with the model from the URL and base64 blobs decoded to bytes, and answers 200 with the output JSON', async () => {
     const c = caller(() => ({ output: { message: { role: 'assistant', content: [{ text: 'ok' }] } }, stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, $metadata: meta(200) }));
     const png = Buffer.from('PNG bytes').toString('base64');
-    const res = await bedrockTransport(c).send(request(CONVERSE, { messages: [{ role: 'user', content: [{ image: { format: 'png', source: { bytes: png } } }, { toolResult: { toolUseId: 't', content: [{ image: { format: 'png', source: { bytes: png } } }] } }] }] }));
+    const res = await bedrockTransport(c, SDK).send(request(CONVERSE, { messages: [{ role: 'user', content: [{ image: { format: 'png', source: { bytes: png } } }, { toolResult: { toolUseId: 't', content: [{ image: { format: 'png', source: { bytes: png } } }] } }] }] }));
     const { command } = c.sent[0]!;
     expect(command).toBeInstanceOf(ConverseCommand);
     const input = command.input as unknown as { modelId: string; messages: { content: JsonObject[] }[] };
@@ -67,7 +68,7 @@ describe('Converse', () => {
 
   it('writes byte fields of an answer as base64, as the JSON protocol does', async () => {
     const c = caller(() => ({ output: { message: { role: 'assistant', content: [{ image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }] } }, stopReason: 'end_turn' }));
-    const res = await bedrockTransport(c).send(request(CONVERSE, ask));
+    const res = await bedrockTransport(c, SDK).send(request(CONVERSE, ask));
     expect(JSON.parse(await text(res)).output.message.content[0].image.source.bytes).toBe('AQID');
   });
 
@@ -75,7 +76,7 @@ describe('Converse', () => {
     const c = caller(() => {
       throw new ThrottlingException({ message: 'Too many requests, please wait before trying again.', $metadata: meta(429) });
     });
-    const res = await bedrockTransport(c).send(request(CONVERSE, ask));
+    const res = await bedrockTransport(c, SDK).send(request(CONVERSE, ask));
     expect(res.status).toBe(429);
     expect(res.headers).toMatchObject({ 'x-amzn-errortype': 'ThrottlingException', 'x-amzn-requestid': 'req-abc' });
     const body = await text(res);
@@ -85,26 +86,26 @@ describe('Converse', () => {
     const model = caller(() => {
       throw new ModelErrorException({ message: 'The model failed.', originalStatusCode: 500, resourceName: 'claude', $metadata: meta(424) });
     });
-    const r2 = await bedrockTransport(model).send(request(CONVERSE, ask));
+    const r2 = await bedrockTransport(model, SDK).send(request(CONVERSE, ask));
     expect(JSON.parse(await text(r2))).toEqual({ __type: 'ModelErrorException', message: 'The model failed.', originalStatusCode: 500, resourceName: 'claude' });
     expect(bedrockError(r2.status, r2.headers, JSON.stringify({ __type: 'ModelErrorException', message: 'x' }), 0).class).toBe('server');
   });
 
   it('answers 401 CredentialsProviderError when there are no credentials (nothing was sent)', async () => {
     const err = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-    const res = await bedrockTransport(caller(() => Promise.reject(err))).send(request(CONVERSE, ask));
+    const res = await bedrockTransport(caller(() => Promise.reject(err)), SDK).send(request(CONVERSE, ask));
     expect(res.status).toBe(401);
     expect(bedrockError(res.status, res.headers, await text(res), 0)).toMatchObject({ class: 'auth', code: 'CredentialsProviderError' });
   });
 
   it('refuses text() past the cap', async () => {
-    const res = await bedrockTransport(caller(() => ({ output: { message: { role: 'assistant', content: [{ text: 'x'.repeat(100) }] } } }))).send(request(CONVERSE, ask));
+    const res = await bedrockTransport(caller(() => ({ output: { message: { role: 'assistant', content: [{ text: 'x'.repeat(100) }] } } })), SDK).send(request(CONVERSE, ask));
     await expect(res.text(10)).rejects.toMatchObject({ failure: 'too_large' });
   });
 });
 
 describe('network failures', () => {
-  const fails = (err: unknown, reached?: boolean): Promise<unknown> => bedrockTransport(caller(() => Promise.reject(err), reached)).send(request(CONVERSE, ask)).catch((e: unknown) => e);
+  const fails = (err: unknown, reached?: boolean): Promise<unknown> => bedrockTransport(caller(() => Promise.reject(err), reached), SDK).send(request(CONVERSE, ask)).catch((e: unknown) => e);
 
   it('passes the HTTP layer’s UpstreamErrors through unchanged', async () => {
     const own = new UpstreamError('network', 'wait', 'connection reset after the request was sent (127.0.0.1:1)');
@@ -135,7 +136,7 @@ describe('aborts', () => {
     const stop = new Stop();
     stop.abort('deadline');
     const c = caller(() => ({}));
-    await expect(bedrockTransport(c).send(request(CONVERSE, ask, stop))).rejects.toMatchObject({ failure: 'aborted', phase: 'connect', reason: 'deadline' });
+    await expect(bedrockTransport(c, SDK).send(request(CONVERSE, ask, stop))).rejects.toMatchObject({ failure: 'aborted', phase: 'connect', reason: 'deadline' });
     expect(c.sent).toHaveLength(0);
   });
 
@@ -147,14 +148,14 @@ describe('aborts', () => {
           signal.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })));
         }),
     );
-    const pending = bedrockTransport(c).send(request(CONVERSE, ask, stop));
+    const pending = bedrockTransport(c, SDK).send(request(CONVERSE, ask, stop));
     await Promise.resolve();
     stop.abort('client_closed');
     await expect(pending).rejects.toMatchObject({ failure: 'aborted', phase: 'wait', reason: 'client_closed' });
     expect(c.sent[0]!.signal.reason).toBe('client_closed');
 
     const done = new Stop();
-    await bedrockTransport(caller(() => ({ output: {} }))).send(request(CONVERSE, ask, done));
+    await bedrockTransport(caller(() => ({ output: {} })), SDK).send(request(CONVERSE, ask, done));
     expect((done as unknown as { listeners: unknown[] }).listeners).toHaveLength(0);
   });
 });
@@ -171,7 +172,7 @@ describe('ConverseStream', () => {
       ),
       $metadata: meta(200),
     }));
-    const res = await bedrockTransport(c).send(request(STREAM, ask));
+    const res = await bedrockTransport(c, SDK).send(request(STREAM, ask));
     expect(c.sent[0]!.command).toBeInstanceOf(ConverseStreamCommand);
     expect((c.sent[0]!.command.input as { modelId: string }).modelId).toBe('us.anthropic.claude-3-5-haiku-20241022-v1:0');
     expect(res.headers['content-type']).toBe('text/event-stream');
@@ -187,18 +188,18 @@ describe('ConverseStream', () => {
 
   it('turns an exception the SDK throws mid-stream into an `event: <exceptionMember>` and ends the body', async () => {
     const boom = new ModelStreamErrorException({ message: 'boom', originalStatusCode: 500, $metadata: {} });
-    const res = await bedrockTransport(caller(() => ({ stream: events({ messageStart: { role: 'assistant' } }, boom) }))).send(request(STREAM, ask));
+    const res = await bedrockTransport(caller(() => ({ stream: events({ messageStart: { role: 'assistant' } }, boom) })), SDK).send(request(STREAM, ask));
     expect(await text(res)).toBe('event: messageStart\ndata: {"role":"assistant"}\n\nevent: modelStreamErrorException\ndata: {"message":"boom","originalStatusCode":500}\n\n');
   });
 
   it('keeps an exception before the stream starts an error answer (status from $metadata)', async () => {
-    const res = await bedrockTransport(caller(() => Promise.reject(new ValidationException({ message: 'Input is too long for requested model.', $metadata: meta(400) })))).send(request(STREAM, ask));
+    const res = await bedrockTransport(caller(() => Promise.reject(new ValidationException({ message: 'Input is too long for requested model.', $metadata: meta(400) }))), SDK).send(request(STREAM, ask));
     expect(res.status).toBe(400);
     expect(bedrockError(res.status, res.headers, await text(res), 0).class).toBe('context_length_exceeded');
   });
 
   it('fails the body with a receive-phase UpstreamError when the stream breaks otherwise', async () => {
-    const res = await bedrockTransport(caller(() => ({ stream: events({ messageStart: { role: 'assistant' } }, new TypeError('bad CRC')) }))).send(request(STREAM, ask));
+    const res = await bedrockTransport(caller(() => ({ stream: events({ messageStart: { role: 'assistant' } }, new TypeError('bad CRC')) })), SDK).send(request(STREAM, ask));
     await expect(text(res)).rejects.toMatchObject({ failure: 'network', phase: 'receive' });
   });
 
@@ -211,7 +212,7 @@ describe('ConverseStream', () => {
       }
     }
     const c = caller(() => ({ stream: slow() }));
-    const res = await bedrockTransport(c).send(request(STREAM, ask));
+    const res = await bedrockTransport(c, SDK).send(request(STREAM, ask));
     const it = res.body[Symbol.asyncIterator]();
     await it.next();
     res.cancel();
@@ -238,7 +239,7 @@ describe('InvokeModel (embeddings)', () => {
       return titan(command);
     });
     const bodies = Array.from({ length: 10 }, (_, i) => ({ inputText: 'x'.repeat(i) }));
-    const res = await bedrockTransport(c).send(request(INVOKE, bodies));
+    const res = await bedrockTransport(c, SDK).send(request(INVOKE, bodies));
     expect(c.sent.every((s) => s.command instanceof InvokeModelCommand && (s.command.input as { modelId: string }).modelId === 'amazon.titan-embed-text-v2:0')).toBe(true);
     expect(JSON.parse(await text(res))).toEqual(bodies.map((_, i) => ({ embedding: [i], inputTextTokenCount: 1 })));
     expect(most).toBe(INVOKE_CONCURRENCY);
@@ -257,7 +258,7 @@ describe('InvokeModel (embeddings)', () => {
       });
       return titan(command);
     });
-    const res = await bedrockTransport(c).send(request(INVOKE, [{ inputText: 'a' }, { inputText: 'bad' }, { inputText: 'c' }, { inputText: 'd' }, { inputText: 'e' }, { inputText: 'f' }]));
+    const res = await bedrockTransport(c, SDK).send(request(INVOKE, [{ inputText: 'a' }, { inputText: 'bad' }, { inputText: 'c' }, { inputText: 'd' }, { inputText: 'e' }, { inputText: 'f' }]));
     expect(res.status).toBe(429);
     expect(c.sent.length).toBeLessThan(6);
     expect(c.sent[0]!.signal.aborted).toBe(true);
