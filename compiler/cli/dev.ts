@@ -5,7 +5,12 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
+import { relative } from 'node:path';
 import type { LogSink } from '../../runtime/log/types.ts';
+import { devStorePath, removeStoreAdvert, startEmbeddedDynamo, writeStoreAdvert } from '../../runtime/node/embedded-dynamodb.ts';
+import { connectStore } from '../../runtime/store/dynamodb.ts';
+import { needsState } from '../../runtime/store/lazy.ts';
+import type { Store } from '../../runtime/store/types.ts';
 import type { Plan } from '../../runtime/plan.ts';
 import { devDeps } from '../../runtime/node/dev-deps.ts';
 import { createNodeListener } from '../../runtime/node/server.ts';
@@ -21,9 +26,19 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-/** Starts the dev gateway for a Plan on host:port (port 0 picks a free one); `log` receives request records. */
-export async function startDevServer(plan: Plan, host: string, port: number, env: Readonly<Record<string, string | undefined>> = process.env, log?: LogSink): Promise<DevServer> {
-  const server: Server = createServer({ keepAlive: true }, createNodeListener(devDeps(plan, env, log)));
+/**
+ * Starts the dev gateway for a Plan on host:port (port 0 picks a free one); `log` receives
+ * request records; `store` is the state store for limits and the cache.
+ */
+export async function startDevServer(
+  plan: Plan,
+  host: string,
+  port: number,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  log?: LogSink,
+  store: Store | null = null,
+): Promise<DevServer> {
+  const server: Server = createServer({ keepAlive: true }, createNodeListener(devDeps(plan, env, log, store)));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -46,6 +61,26 @@ export async function startDevServer(plan: Plan, host: string, port: number, env
   };
 }
 
+/** The embedded state store under .sluice/, advertised so `sluice cache purge` can reach it. */
+async function openDevStore(cwd: string): Promise<{ store: Store; close(): Promise<void> }> {
+  let embedded;
+  try {
+    embedded = await startEmbeddedDynamo({ path: devStorePath(cwd) });
+  } catch {
+    throw new UsageError(`dev: cannot open the state store in ${devStorePath(cwd)} (is another sluice dev using it?)`);
+  }
+  writeStoreAdvert(cwd, { endpoint: embedded.endpoint, tableName: embedded.tableName, pid: process.pid });
+  const { store, client } = await connectStore(embedded);
+  return {
+    store,
+    close: async () => {
+      client.destroy();
+      removeStoreAdvert(cwd);
+      await embedded.close();
+    },
+  };
+}
+
 function portOf(value: string | undefined): number {
   if (value === undefined) return 8787;
   const port = Number(value);
@@ -61,19 +96,23 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
   const file = positionals[0] ?? DEFAULT_SPEC;
   const plan = compileAndReport(io, file, readSpecFile(io, file), stringOption(values, 'stage')).plan;
   if (!plan) return EXIT.findings;
+  const state = needsState(plan) ? await openDevStore(io.cwd) : null;
   let server: DevServer;
   try {
-    server = await startDevServer(plan, host, port);
+    server = await startDevServer(plan, host, port, process.env, undefined, state?.store ?? null);
   } catch (err) {
+    await state?.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'EADDRINUSE' ? `dev: port ${port} is in use; pass --port` : `dev: cannot listen on ${host}:${port}`);
   }
   io.stdout.write(devBanner(plan, server.url));
+  if (state) io.stdout.write(`  state (limits, cache): ${relative(io.cwd, devStorePath(io.cwd)) || '.'}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await state?.close();
   io.stdout.write('sluice dev: stopped\n');
   return EXIT.ok;
 }

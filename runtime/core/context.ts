@@ -6,7 +6,9 @@
 import type { UpstreamClient } from '../http/types.ts';
 import type { LogSink } from '../log/types.ts';
 import type { Plan } from '../plan.ts';
+import type { LimitMemory } from '../policies/limits.ts';
 import type { BreakerBoard } from '../routing/breaker.ts';
+import type { Store } from '../store/types.ts';
 
 /** Source of the current time, injectable so tests control it. */
 export interface Clock {
@@ -32,6 +34,10 @@ export interface RuntimeDeps {
   readonly breakers: BreakerBoard;
   /** Where request records go after the response. */
   readonly log: LogSink;
+  /** The state store (limits, budgets, cache); null when the Plan needs none. */
+  readonly store: Store | null;
+  /** Per-instance memory of the limit policy. */
+  readonly limitMemory: LimitMemory;
 }
 
 /** Per-request additions made by the adapter that serves the request. */

@@ -24,6 +24,9 @@ export const ERROR_CATALOG = {
   model_not_found: { status: 404, type: 'not_found_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   request_too_large: { status: 413, type: 'invalid_request_error' },
+  rate_limited: { status: 429, type: 'rate_limit_error' },
+  budget_exceeded: { status: 429, type: 'rate_limit_error' },
+  too_many_concurrent: { status: 429, type: 'rate_limit_error' },
   client_closed: { status: 499, type: 'api_error' },
   internal_error: { status: 500, type: 'server_error' },
   not_implemented: { status: 501, type: 'api_error' },
@@ -38,6 +41,7 @@ export const ERROR_CATALOG = {
   upstream_rate_limited: { status: 429, type: 'rate_limit_error' },
   upstream_overloaded: { status: 503, type: 'server_error' },
   upstream_unavailable: { status: 503, type: 'server_error' },
+  store_unavailable: { status: 503, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   deadline_exceeded: { status: 504, type: 'server_error' },
 } as const satisfies Record<string, { readonly status: number; readonly type: ErrorType }>;

@@ -10,6 +10,7 @@ export const SLUICE_HEADERS = {
   provider: 'x-sluice-provider',
   model: 'x-sluice-model',
   attempts: 'x-sluice-attempts',
+  cache: 'x-sluice-cache',
 } as const;
 
 /** Request headers Sluice understands. */

@@ -7,7 +7,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { systemClock } from '../core/context.ts';
 import { createHttpClient } from '../http/client.ts';
 import { nullLog } from '../log/types.ts';
+import { limitMemory } from '../policies/limits.ts';
 import { createBreakers } from '../routing/breaker.ts';
+import { connectStore } from '../store/dynamodb.ts';
+import { lazyStore, needsState } from '../store/lazy.ts';
 import { createStreamingHandler } from './adapter.ts';
 import { BUNDLE_FILES, LAMBDA_ENV } from './config.ts';
 import { loadPlanFile } from './plan-file.ts';
@@ -17,6 +20,7 @@ import { secretsManagerFetcher } from './secrets-manager.ts';
 /** Secret values are re-read after this long, so rotated provider keys are picked up without a deploy. */
 const SECRET_MAX_AGE_MS = 5 * 60_000;
 
+const tableName = process.env[LAMBDA_ENV.tableName];
 const plan = loadPlanFile(new URL(`./${BUNDLE_FILES.plan}`, import.meta.url));
 const secretCache = createSecretCache(secretsManagerFetcher(new SecretsManagerClient({})), systemClock, SECRET_MAX_AGE_MS);
 
@@ -32,6 +36,8 @@ export const handler = awslambda.streamifyResponse(
       random: Math.random,
       breakers: createBreakers(),
       log: nullLog,
+      store: tableName && needsState(plan) ? lazyStore(async () => (await connectStore({ tableName })).store) : null,
+      limitMemory: limitMemory(),
     },
     secretCache,
     originVerifySecretId: process.env[LAMBDA_ENV.originVerifySecretArn],

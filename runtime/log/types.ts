@@ -28,6 +28,8 @@ export interface RequestRecord {
   readonly attempts: readonly AttemptRecord[];
   readonly status: number;
   readonly errorCode: string | null;
+  /** Cache status of the request: HIT, MISS or BYPASS. */
+  readonly cache: 'HIT' | 'MISS' | 'BYPASS';
   readonly usage: { readonly promptTokens: number; readonly completionTokens: number; readonly estimated: boolean } | null;
   readonly latencyMs: number;
   readonly ttfbMs: number | null;

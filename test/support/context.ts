@@ -6,6 +6,7 @@ import type { HandlerContext, RuntimeDeps } from '../../runtime/core/context.ts'
 import { createHttpClient } from '../../runtime/http/client.ts';
 import type { LogSink, RequestRecord } from '../../runtime/log/types.ts';
 import type { Plan } from '../../runtime/plan.ts';
+import { limitMemory } from '../../runtime/policies/limits.ts';
 import { createBreakers } from '../../runtime/routing/breaker.ts';
 
 /** A log sink that keeps records in memory. */
@@ -25,6 +26,8 @@ export function testDeps(plan: Plan, overrides: Partial<RuntimeDeps> = {}): Runt
     random: () => 0.5,
     breakers: createBreakers(),
     log: memoryLog(),
+    store: null,
+    limitMemory: limitMemory(),
     ...overrides,
   };
 }

@@ -25,7 +25,11 @@ import { matchRoute } from '../match.ts';
 import { jsonResponse } from '../respond.ts';
 import { streamResponse } from '../response.ts';
 import type { GatewayRequest } from '../request.ts';
-import { recordUsage } from '../usage.ts';
+import { recordUsage, type RecordedUsage } from '../usage.ts';
+import type { Usage } from '../../openai/types.ts';
+import { admit, type Refusal } from '../../policies/limits.ts';
+import { cachePlan, lookup, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
+import { ERROR_CATALOG, errorResponse } from '../errors.ts';
 
 /** Per-request facts the route handlers share with `handle`. */
 export interface RequestInfo {
@@ -67,32 +71,103 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     apiHeaders: apiHeadersOf(request),
     attempts: [],
   };
+  // One round of parallel store calls before the upstream call: every limit, and the cache.
+  const cache = cachePlan(route, protocol.api, consumer, stream, clientBody, request.headers);
+  const timeoutMs = ctx.plan.gateway.runtime.storeTimeoutMs;
+  const [gate, found] = await Promise.all([
+    admit({ plan: ctx.plan, route, consumer, clientIp: ctx.clientIp, headers: request.headers, body, now: info.startedAt }, ctx.store, ctx.limitMemory, ctx.random),
+    lookup(cache, ctx.store, info.startedAt, timeoutMs),
+  ]);
+  if (!gate.ok) {
+    signal.dispose();
+    finish(ctx, record(call, info, consumer, ERROR_CATALOG[gate.refusal.code].status, null, null, null, 'BYPASS', gate.refusal.code));
+    return refusalResponse(gate.refusal, { ...gate.headers, [SLUICE_HEADERS.route]: route.name }, protocol);
+  }
+  const status: CacheStatus = cache.status === 'bypass' ? 'BYPASS' : found.hit ? 'HIT' : 'MISS';
+  const policyHeaders = { ...gate.admission.headers, [SLUICE_HEADERS.cache]: status };
+  if (found.hit) {
+    signal.dispose();
+    ctx.waitUntil(gate.admission.settle(null, null));
+    finish(ctx, record(call, info, consumer, 200, null, null, null, 'HIT', null));
+    return cachedResponse(found.hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
+  }
   const outcome = await run(call, route.strategy, route.name);
-  const headers = routeHeaders(route, call, outcome.ok ? outcome.answer : null);
+  const headers = { ...routeHeaders(route, call, outcome.ok ? outcome.answer : null), ...policyHeaders };
   if (!outcome.ok) {
     signal.dispose();
+    ctx.waitUntil(gate.admission.settle(null, null));
     const response = failureResponse(outcome.failure, call.attempts, protocol);
-    finish(ctx, record(call, info, consumer, response.status, outcome.failure, null, null));
+    finish(ctx, record(call, info, consumer, response.status, outcome.failure, null, null, status, null));
     return withHeaders(response, headers);
   }
   const answer = outcome.answer;
+  const servedKey = `${answer.served.provider}/${answer.served.model}`;
   if (answer.kind === 'json') {
     signal.dispose();
-    finish(ctx, record(call, info, consumer, 200, null, recordUsage(answer.usage, body, 0), null));
+    const usage = recordUsage(answer.usage, body, 0);
     const text = answer.native || protocol.api === 'chat' ? answer.text : JSON.stringify(protocol.fromChat(answer.value, answerCtx));
+    ctx.waitUntil(gate.admission.settle(answer.usage ?? asUsage(usage), servedKey));
+    ctx.waitUntil(save(cache, ctx.store, { kind: 'json', text, pieces: null, provider: answer.served.provider, model: answer.served.model, usage: answer.usage }, found.generations, info.startedAt, timeoutMs));
+    finish(ctx, record(call, info, consumer, 200, null, usage, null, status, null));
     return jsonResponse(text, 200, headers);
   }
   const ttfb = ctx.clock.now() - info.startedAt;
+  const pieces: string[] | null = cache.write ? [] : null;
   let done!: (summary: StreamSummary) => void;
   const ended = new Promise<StreamSummary>((resolve) => (done = resolve));
   ctx.waitUntil(
-    ended.then((s) => {
+    ended.then(async (s) => {
       signal.dispose();
-      const status = s.outcome === 'done' ? 200 : s.failure?.code === 'client_closed' ? 499 : 502;
-      return writeRecord(ctx, record(call, info, consumer, status, s.failure, recordUsage(s.usage, body, s.outputChars), ttfb));
+      const usage = recordUsage(s.usage, body, s.outputChars);
+      const state = s.outcome === 'done' ? 200 : s.failure?.code === 'client_closed' ? 499 : 502;
+      await gate.admission.settle(s.usage ?? asUsage(usage), servedKey);
+      if (s.outcome === 'done' && pieces) await save(cache, ctx.store, { kind: 'stream', text: null, pieces, provider: answer.served.provider, model: answer.served.model, usage: s.usage }, found.generations, info.startedAt, timeoutMs);
+      return writeRecord(ctx, record(call, info, consumer, state, s.failure, usage, ttfb, status, null));
     }),
   );
-  return streamResponse(relay(answer, protocol.streamEncoder(answerCtx), done), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
+  return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/** Usage in OpenAI's shape from a recorded (possibly estimated) usage. */
+function asUsage(u: RecordedUsage): Usage {
+  return { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens };
+}
+
+/** Passes pieces through while keeping a copy for the cache (keep-alives left out; gives up past `max` characters). */
+async function* collect(source: AsyncGenerator<string, void, undefined>, into: string[], max: number): AsyncGenerator<string, void, undefined> {
+  let size = 0;
+  try {
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      if (!next.value.startsWith(':')) {
+        size += next.value.length;
+        if (size <= max) into.push(next.value);
+        else into.length = 0;
+      }
+      yield next.value;
+    }
+  } finally {
+    await source.return(undefined);
+  }
+}
+
+/** The answer a cached entry holds, replayed piece by piece for a stream. */
+function cachedResponse(hit: CachedAnswer, headers: Readonly<Record<string, string>>): Response {
+  const h = { ...headers, [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: hit.model };
+  if (hit.kind === 'json') return jsonResponse(hit.text ?? '', 200, h);
+  async function* replay(): AsyncGenerator<string, void, undefined> {
+    for (const piece of hit.pieces ?? []) yield piece;
+  }
+  return streamResponse(replay(), { status: 200, headers: { ...SSE_HEADERS, ...h } });
+}
+
+/** A 429 or 503 from the limits, in the client's protocol, with Retry-After and rate-limit headers. */
+function refusalResponse(refusal: Refusal, headers: Readonly<Record<string, string>>, protocol: ClientProtocol): Response {
+  const h: Record<string, string> = { ...headers };
+  if (refusal.retryAfterS !== null) h['retry-after'] = String(refusal.retryAfterS);
+  return errorResponse(refusal.code, refusal.message, null, h, protocol.errorBody);
 }
 
 /** Headers of the client APIs that a native call passes on. */
@@ -133,7 +208,17 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   return response;
 }
 
-function record(call: Call, info: RequestInfo, consumer: PlanConsumer | null, status: number, f: Failure | null, usage: RequestRecord['usage'], ttfbMs: number | null): RequestRecord {
+function record(
+  call: Call,
+  info: RequestInfo,
+  consumer: PlanConsumer | null,
+  status: number,
+  f: Failure | null,
+  usage: RequestRecord['usage'],
+  ttfbMs: number | null,
+  cache: CacheStatus,
+  refusedBy: string | null,
+): RequestRecord {
   const now = call.ctx.clock.now();
   return {
     version: 1,
@@ -147,7 +232,8 @@ function record(call: Call, info: RequestInfo, consumer: PlanConsumer | null, st
     stream: call.stream,
     attempts: call.attempts,
     status,
-    errorCode: f ? clientCode(f) : null,
+    errorCode: f ? clientCode(f) : refusedBy,
+    cache,
     usage,
     latencyMs: now - info.startedAt,
     ttfbMs: ttfbMs ?? (status === 200 ? now - info.startedAt : null),
