@@ -25,7 +25,7 @@ Environment knobs (defaults in brackets):
   BENCH_MODES         load modes [json stream]
   BENCH_TTFB_N        sequential streams for the TTFB test [200]
   BENCH_TTFB_DELAYS   mock chunk delays (ms) for the TTFB test [0]
-  BENCH_GATEWAYS      setups to run [floor sluice-proxy sluice-quickstart portkey]
+  BENCH_GATEWAYS      setups to run [floor sluice-proxy sluice-quickstart sluice-limits sluice-cache portkey]
   BENCH_PIN           1/0: pin the gateway to BENCH_GW_CPUS [0] and mock + load generator to BENCH_CLIENT_CPUS [1]
                       with taskset [1 when taskset exists and there are >= 2 CPUs]
   BENCH_MOCK_PORT     preferred mock upstream port [18080; another free port when taken]
@@ -74,7 +74,7 @@ const num = (name, dflt, lo, hi) => {
 };
 const list = (name, dflt) => (env[name] || dflt).split(/[\s,]+/).filter(Boolean);
 
-const ALL = ['floor', 'sluice-proxy', 'sluice-quickstart', 'portkey'];
+const ALL = ['floor', 'sluice-proxy', 'sluice-quickstart', 'sluice-limits', 'sluice-cache', 'portkey'];
 const cfg = {
   duration: num('BENCH_DURATION', quick ? 3 : 8, 1, 120),
   warmup: num('BENCH_WARMUP', quick ? 1 : 2, 0, 60),
@@ -260,10 +260,10 @@ direct.ttfb = await ttfbRuns(directDir, 'direct', mockBase, [], null, direct.err
 
 // the setups
 const portkeyHeaders = ['x-portkey-provider: openai', `x-portkey-custom-host: ${mockBase}`];
-function proxySpec() {
-  const spec = path.join(ROOT, 'bench', 'specs', 'proxy.yaml');
+function proxySpec(name = 'proxy') {
+  const spec = path.join(ROOT, 'bench', 'specs', `${name}.yaml`);
   if (mockPort === 18080) return spec;
-  const rendered = path.join(runDir, 'proxy.yaml');
+  const rendered = path.join(runDir, `${name}.yaml`);
   fs.writeFileSync(rendered, fs.readFileSync(spec, 'utf8').replaceAll('127.0.0.1:18080', `127.0.0.1:${mockPort}`));
   return rendered;
 }
@@ -276,6 +276,8 @@ const SETUPS = {
     cmd: [process.execPath, sluiceBin, 'dev', path.join(ROOT, 'bench', 'specs', 'quickstart.yaml'), '--port', String(port)],
     headers: ['authorization: Bearer sk-sluice-demo'],
   }),
+  'sluice-limits': (port) => ({ label: 'Sluice proxy + limits', cmd: [process.execPath, sluiceBin, 'dev', proxySpec('proxy-limits'), '--port', String(port)], headers: [] }),
+  'sluice-cache': (port) => ({ label: 'Sluice proxy + cache', cmd: [process.execPath, sluiceBin, 'dev', proxySpec('proxy-cache'), '--port', String(port)], headers: [] }),
   portkey: (port) => ({
     label: 'Portkey',
     cmd: [process.execPath, '--require', path.join(harness, 'loopback-listen.cjs'), portkey.server, `--port=${port}`, '--headless'],

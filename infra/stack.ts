@@ -37,6 +37,7 @@ export class SluiceStack extends Stack {
     const host = plan.edge.domain?.name ?? this.gateway.distribution.distributionDomainName;
     new CfnOutput(this, 'GatewayUrl', { value: `https://${host}`, description: 'Base URL clients call' });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.url, description: 'API Gateway stage URL (refuses calls that bypass CloudFront)' });
+    new CfnOutput(this, 'StateTableName', { value: this.gateway.table.tableName, description: 'State table (limits, cache): sluice cache purge --table <this>' });
     Tags.of(this).add('sluice:gateway', plan.gateway.name);
     Tags.of(this).add('sluice:stage', plan.gateway.stage);
   }

@@ -11,7 +11,8 @@ export const TARGETS = [
 /** The reference figures the issue quotes (measured on this machine kind on 2026-11-22), for context in the doc. */
 const ISSUE_REFERENCE = 'floor 0.16–0.22 ms CPU per request and +0.2 ms TTFB; Portkey 1.2–1.6 ms CPU per request, +28 ms TTFB, 180–245 MiB';
 
-const SLUICE = ['sluice-proxy', 'sluice-quickstart'];
+const SLUICE = ['sluice-proxy', 'sluice-quickstart', 'sluice-limits', 'sluice-cache'];
+const SHORT = { 'sluice-proxy': 'proxy', 'sluice-quickstart': 'quickstart', 'sluice-limits': '+limits', 'sluice-cache': '+cache' };
 
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 const fix = (x, d) => (isNum(x) ? x.toFixed(d) : '–');
@@ -94,7 +95,7 @@ export function comparisonTable(results) {
   const fig = Object.fromEntries(setups.map((s) => [s.key, figures(results, s)]));
   const ratioCols = [];
   for (const sk of SLUICE.filter((k) => by[k])) {
-    const short = sk === 'sluice-proxy' ? 'proxy' : 'quickstart';
+    const short = SHORT[sk];
     if (by.portkey) ratioCols.push({ label: `${short} ÷ Portkey`, a: sk, b: 'portkey' });
     if (by.floor) ratioCols.push({ label: `${short} ÷ floor`, a: sk, b: 'floor' });
   }
@@ -247,6 +248,8 @@ export function renderDoc(results, kept = {}) {
   p(`- **${labels.floor ?? 'floor'}**: \`bench/floor-proxy.mjs\`, a bare \`node:http\` server that pipes each request to the mock over a keep-alive agent and pipes the answer back. No parsing, routing or auth: the least any Node gateway must cost.`);
   p(`- **${labels['sluice-proxy'] ?? 'Sluice proxy'}**: \`sluice dev bench/specs/proxy.yaml\`: one \`openai-compatible\` provider pointing at the mock, a route matching \`gpt-4o-mini*\` with target model \`*\` (the client's model forwarded unchanged), no retries, \`auth: none\`.`);
   p(`- **${labels['sluice-quickstart'] ?? 'Sluice quickstart-style'}**: \`sluice dev bench/specs/quickstart.yaml\`: the quickstart's shape (in-process \`mock\` provider, a fallback route, \`auth: keys\` with the demo key) **without** the quickstart's 50 ms latency, scripted 503s, cache and limits, so the figure is the gateway's own work and not the demo's staged delays. It never calls the mock upstream: its "added latency" is what a client sees through this gateway minus a direct call to the shared mock, and its CPU includes producing the reply in-process.`);
+  p(`- **${labels['sluice-limits'] ?? 'Sluice proxy + limits'}**: \`sluice dev bench/specs/proxy-limits.yaml\`: the proxy with a requests limit per IP and a tokens limit (reserved before the call, settled after it) that never refuse, so every request pays the state round. The store is \`sluice dev\`'s embedded DynamoDB-compatible server (dynalite on LevelDB), which runs in the gateway's process: its CPU is in the gateway's column, which a deployed gateway (DynamoDB over the network) does not pay.`);
+  p(`- **${labels['sluice-cache'] ?? 'Sluice proxy + cache'}**: \`sluice dev bench/specs/proxy-cache.yaml\`: the proxy with a shared cache; the harness repeats one request, so after the first one every answer (JSON and streamed) is a cache hit served from the embedded store, and the upstream is not called.`);
   p(`- **${labels.portkey ?? 'Portkey'}**: \`@portkey-ai/gateway\` ${m.portkeyVersions?.['@portkey-ai/gateway'] ?? '1.15.2'} installed into \`.sluice/bench/portkey/\` with \`@hono/node-server\`, \`@hono/node-ws\` and \`hono\` pinned as \`../shared/bench/README.md\` explains (with the floating versions every streamed request fails), bound to 127.0.0.1 with the harness's \`loopback-listen.cjs\` and routed by its \`x-portkey-provider: openai\` / \`x-portkey-custom-host\` headers.`);
   p();
   p('Columns: **direct** is the client talking to the mock itself (for latency rows its absolute value in parentheses);');

@@ -13,6 +13,8 @@ Usage:
   sluice synth    [spec] [--stage S] [-o dir]
   sluice diff     <base-spec> <head-spec> [--stage S] [--format text|markdown|json]
   sluice dev      [spec] [--stage S] [--port 8787] [--host 127.0.0.1]
+  sluice cache purge [spec] --route R [--consumer C] [--table T [--region X] [--endpoint U]]
+  sluice keygen   [--prefix sk-sluice] [--label L] [--format text|json]
   sluice help
 
 The spec defaults to gateway.yaml. A diff base may be git:REF:path (read with git show).
@@ -28,6 +30,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./synth.ts')).synthCommand,
   diff: async () => (await import('./diff.ts')).diffCommand,
   dev: async () => (await import('./dev.ts')).devCommand,
+  cache: async () => (await import('./cache.ts')).cacheCommand,
+  keygen: async () => (await import('./keygen.ts')).keygenCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit status. */

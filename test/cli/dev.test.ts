@@ -3,6 +3,8 @@
  * snippets work as pasted, serves the real OpenAI SDK offline, and stops on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +15,9 @@ let banner = '';
 let url = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', 'examples/quickstart.yaml', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own working directory: the dev store (.sluice/) starts empty, so the first answer is not a cache hit.
+  const cwd = mkdtempSync(join(tmpdir(), 'sluice-dev-'));
+  child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', join(ROOT, 'examples', 'quickstart.yaml'), '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {

@@ -51,7 +51,8 @@ describe('stack', () => {
 
   it('outputs the CloudFront URL and the API URL', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'GatewayUrl']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'GatewayUrl', 'StateTableName']);
+    expect(outputs.StateTableName?.Value).toEqual({ Ref: expect.stringMatching(/^GatewayStateTable/) as unknown });
     expect(outputs.GatewayUrl?.Value).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^GatewayDistribution/), 'DomainName'] }]],
     });
