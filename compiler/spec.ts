@@ -34,6 +34,7 @@ export interface StageSpec {
   readonly overrides?: {
     readonly runtime?: RuntimeSpec;
     readonly logging?: LoggingSpec;
+    readonly alerts?: AlertsSpec;
     readonly edge?: EdgeSpec;
     readonly cache?: CacheSpec;
     readonly providers?: Readonly<Record<string, ProviderOverrideSpec>>;
@@ -182,6 +183,26 @@ export interface LoggingSpec {
   readonly metadata?: boolean;
 }
 
+/** One subscriber of the alarm topic; the schema admits exactly one of the two keys. */
+export interface AlertEndpointSpec {
+  readonly email?: string;
+  readonly https?: string;
+}
+
+/** `alerts`: thresholds are `<n>%` / durations, or `off`. */
+export interface AlertsSpec {
+  readonly enabled?: boolean;
+  readonly notify?: readonly AlertEndpointSpec[];
+  readonly topic_arn?: string;
+  readonly server_error_rate?: string;
+  readonly p99_latency?: string;
+  readonly provider_error_rate?: string;
+  readonly budget_used?: string;
+  readonly dropped_log_records?: boolean;
+  readonly period?: Duration;
+  readonly evaluation_periods?: number;
+}
+
 export interface EdgeSpec {
   readonly domain?: {
     readonly name: string;
@@ -221,6 +242,7 @@ export interface Spec {
   readonly limits?: readonly LimitSpec[];
   readonly cache?: CacheSpec;
   readonly logging?: LoggingSpec;
+  readonly alerts?: AlertsSpec;
   readonly edge?: EdgeSpec;
   readonly guardrails?: GuardrailsSpec;
   readonly prices?: Readonly<Record<string, PriceSpec>>;

@@ -40,6 +40,7 @@ export function applyStage(spec: Spec, stage: string | undefined): { spec: Spec 
       gateway,
       providers,
       logging: merge(spec.logging, o.logging),
+      alerts: merge(spec.alerts, o.alerts),
       edge: merge(spec.edge, o.edge),
       cache: merge(spec.cache, o.cache),
     },

@@ -1,19 +1,29 @@
-/** `SluiceGateway`: the L3 construct that deploys one compiled Plan (API, Lambda, state, logs, CloudFront). */
+/**
+ * `SluiceGateway`: the L3 construct that deploys one compiled Plan (API, Lambda, state, logs,
+ * CloudFront), and what watches it (Athena over the logs, dashboard, alarms).
+ */
 import { RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as athena from 'aws-cdk-lib/aws-athena';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Plan } from '../runtime/plan.ts';
 import { bundleRuntime } from './bundle.ts';
 import { InfraValidationError } from './errors.ts';
+import { createAlarms } from './parts/alarms.ts';
 import { createGatewayApi } from './parts/api.ts';
+import { createDashboard } from './parts/dashboard.ts';
 import { createDistribution } from './parts/edge.ts';
 import { createGatewayFunction } from './parts/function.ts';
+import { createLogAnalytics } from './parts/log-analytics.ts';
 import { createRequestLogs } from './parts/request-logs.ts';
 import { createStateTable } from './parts/state-table.ts';
 
@@ -33,7 +43,10 @@ export interface SluiceGatewayProps {
   readonly webAclArn?: string;
 }
 
-/** Deploys a Sluice gateway: CloudFront → regional REST API (streaming) → Lambda, with DynamoDB and Firehose → S3. */
+/**
+ * Deploys a Sluice gateway: CloudFront → regional REST API (streaming) → Lambda, with DynamoDB
+ * and Firehose → S3, a Glue table and Athena workgroup over the logs, a dashboard and alarms.
+ */
 export class SluiceGateway extends Construct {
   /** State table (limits, cache, circuit state). */
   readonly table: dynamodb.TableV2;
@@ -49,6 +62,20 @@ export class SluiceGateway extends Construct {
   readonly bucket: s3.Bucket;
   /** Secret CloudFront sends in the origin-verify header and the function checks. */
   readonly originSecret: secretsmanager.Secret;
+  /** Glue database holding the request log table. */
+  readonly logDatabase: glue.CfnDatabase;
+  /** Glue table `requests` over the log bucket (partition projection on `dt`). */
+  readonly logTable: glue.CfnTable;
+  /** Athena workgroup with the saved queries; results go to the log bucket. */
+  readonly athenaWorkGroup: athena.CfnWorkGroup;
+  /** Saved Athena queries (spend, provider errors, cache hits, latency). */
+  readonly logQueries: readonly athena.CfnNamedQuery[];
+  /** CloudWatch dashboard laid out from the Plan. */
+  readonly dashboard: cloudwatch.Dashboard;
+  /** Alarms of `plan.alerts`; empty when alerts are disabled. */
+  readonly alarms: readonly cloudwatch.Alarm[];
+  /** Topic the alarms publish to (created or imported); undefined when alerts are disabled. */
+  readonly alarmTopic: sns.ITopic | undefined;
 
   /** @param scope parent  @param id construct id  @param props the Plan and optional overrides */
   constructor(scope: Construct, id: string, props: SluiceGatewayProps) {
@@ -68,6 +95,15 @@ export class SluiceGateway extends Construct {
     });
     this.api = createGatewayApi(this, plan, this.function);
     this.distribution = createDistribution(this, plan, { api: this.api, originSecret: this.originSecret, webAclArn });
+    const analytics = createLogAnalytics(this, plan, this.bucket);
+    this.logDatabase = analytics.database;
+    this.logTable = analytics.table;
+    this.athenaWorkGroup = analytics.workGroup;
+    this.logQueries = analytics.queries;
+    const { topic, alarms } = createAlarms(this, plan);
+    this.alarmTopic = topic;
+    this.alarms = alarms;
+    this.dashboard = createDashboard(this, plan, { alarms, workGroupName: analytics.workGroup.ref });
   }
 }
 

@@ -1,5 +1,5 @@
 /** `SluiceStack` (one gateway per stack) and the wiring that adds the us-east-1 WAF stack when the Plan needs it. */
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Plan } from '../runtime/plan.ts';
@@ -24,7 +24,7 @@ export interface SluiceStackProps extends StackProps {
   readonly webAclArn?: string;
 }
 
-/** A stack holding one {@link SluiceGateway}, with the gateway and API URLs as outputs. */
+/** A stack holding one {@link SluiceGateway}, with its URLs and where to watch and query it as outputs. */
 export class SluiceStack extends Stack {
   /** The gateway. */
   readonly gateway: SluiceGateway;
@@ -38,9 +38,25 @@ export class SluiceStack extends Stack {
     new CfnOutput(this, 'GatewayUrl', { value: `https://${host}`, description: 'Base URL clients call' });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.url, description: 'API Gateway stage URL (refuses calls that bypass CloudFront)' });
     new CfnOutput(this, 'StateTableName', { value: this.gateway.table.tableName, description: 'State table (limits, cache): sluice cache purge --table <this>' });
+    addObservabilityOutputs(this, this.gateway);
     Tags.of(this).add('sluice:gateway', plan.gateway.name);
     Tags.of(this).add('sluice:stage', plan.gateway.stage);
   }
+}
+
+/** Dashboard, alarm topic, Athena workgroup and Glue database: where to look once the gateway runs. */
+function addObservabilityOutputs(stack: Stack, gateway: SluiceGateway): void {
+  const name = gateway.dashboard.dashboardName;
+  new CfnOutput(stack, 'DashboardName', { value: name, description: 'CloudWatch dashboard of the gateway' });
+  new CfnOutput(stack, 'DashboardUrl', {
+    value: `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${name}`,
+    description: 'CloudWatch dashboard in the console',
+  });
+  if (gateway.alarmTopic) {
+    new CfnOutput(stack, 'AlarmTopicArn', { value: gateway.alarmTopic.topicArn, description: 'SNS topic the alarms publish to' });
+  }
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: gateway.athenaWorkGroup.ref, description: 'Athena workgroup with the saved log queries' });
+  new CfnOutput(stack, 'LogDatabase', { value: gateway.logDatabase.ref, description: 'Glue database of the request log table "requests"' });
 }
 
 /** Options of {@link addSluiceStacks}. */

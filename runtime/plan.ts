@@ -22,6 +22,7 @@ export interface Plan {
   readonly consumers: Readonly<Record<string, PlanConsumer>>;
   readonly limits: readonly PlanLimit[];
   readonly logging: PlanLogging;
+  readonly alerts: PlanAlerts;
   readonly edge: PlanEdge;
   readonly guardrails: PlanGuardrails;
   /** Prices of every model a route can reach, keyed `<provider>/<model>`. */
@@ -300,6 +301,33 @@ export interface PlanLogging {
   readonly retentionDays: number;
   readonly clientIp: 'hashed' | 'full' | 'none';
   readonly metadata: boolean;
+}
+
+/** Where the created alarm topic sends notifications. */
+export type PlanAlertEndpoint = { readonly kind: 'email'; readonly address: string } | { readonly kind: 'https'; readonly url: string };
+
+/** CloudWatch alarms over the gateway's metrics. A null threshold means that alarm is off. */
+export interface PlanAlerts {
+  /** False: no alarms and no topic (the dashboard and log queries are deployed regardless). */
+  readonly enabled: boolean;
+  /** Existing SNS topic the alarms publish to; null: the stack creates one. */
+  readonly topicArn: string | null;
+  /** Subscriptions of the created topic, in spec order (empty with `topicArn`). */
+  readonly notify: readonly PlanAlertEndpoint[];
+  /** Length of one evaluation period (whole minutes). */
+  readonly periodMs: number;
+  /** Consecutive breaching periods before a rate or latency alarm fires. */
+  readonly evaluationPeriods: number;
+  /** Percent of requests answered 5xx in a period. */
+  readonly serverErrorPercent: number | null;
+  /** p99 of request latency in a period. */
+  readonly p99LatencyMs: number | null;
+  /** Percent of one provider's attempts that failed on its side, per provider. */
+  readonly providerErrorPercent: number | null;
+  /** Percent of a `budget_usd` limit used in its window, per such limit. */
+  readonly budgetUsedPercent: number | null;
+  /** Alarm when request records could not be delivered to the log stream. */
+  readonly droppedLogRecords: boolean;
 }
 
 export interface PlanEdge {

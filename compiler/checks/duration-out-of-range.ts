@@ -5,6 +5,7 @@
  */
 import type { Finding, SpecPath } from '../diagnostics/diagnostic.ts';
 import { formatMs, parseDuration } from '../duration.ts';
+import { ALARM_OFF } from '../normalize/alerts.ts';
 import type { Duration, RetrySpec } from '../spec.ts';
 import { strategyNodes } from '../walk.ts';
 import type { Check } from './context.ts';
@@ -21,6 +22,8 @@ export const RANGES = {
   originRead: { min: 1 * S, max: 120 * S, why: 'CloudFront allows 1s to 120s' },
   cacheTtl: { min: 1 * S, max: 365 * 24 * 60 * MIN, why: 'entries live at most a year' },
   mock: { min: 0, max: 60 * S, why: 'mock delays are for demos and tests' },
+  alarmPeriod: { min: 1 * MIN, max: 60 * MIN, why: 'alarms evaluate whole minutes, and longer periods react too late' },
+  alarmLatency: { min: 100, max: 15 * MIN, why: 'no request outlives the 15-minute Lambda' },
 } as const;
 
 export const durationOutOfRange: Check = ({ spec }) => {
@@ -64,5 +67,8 @@ export const durationOutOfRange: Check = ({ spec }) => {
   }
   check(spec.cache?.ttl, ['cache', 'ttl'], RANGES.cacheTtl);
   check(spec.edge?.origin_read_timeout, ['edge', 'origin_read_timeout'], RANGES.originRead);
+  check(spec.alerts?.period, ['alerts', 'period'], RANGES.alarmPeriod);
+  const latency = spec.alerts?.p99_latency;
+  check(latency === ALARM_OFF ? undefined : latency, ['alerts', 'p99_latency'], RANGES.alarmLatency);
   return findings;
 };

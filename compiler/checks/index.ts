@@ -2,6 +2,7 @@
  * Every meaning check, run in this order after the schema accepted the spec.
  * @module
  */
+import { alertTopicRegion, alertTopicWithNotify } from './alerts.ts';
 import { authNoneWithConsumers, authUnspecified } from './auth.ts';
 import { budgetUnpriced } from './budget-unpriced.ts';
 import type { Check } from './context.ts';
@@ -55,6 +56,8 @@ export const CHECKS: readonly Check[] = [
   certificateRegion,
   hostedZoneIncomplete,
   wafNeedsRegion,
+  alertTopicWithNotify,
+  alertTopicRegion,
   secretFieldWithoutSecret,
   credentialEnvOnly,
   secretInSpec,

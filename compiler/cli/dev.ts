@@ -2,10 +2,12 @@
  * `sluice dev [spec] [--port 8787] [--host 127.0.0.1] [--stage S]`: the gateway on this
  * machine, serving the spec's Plan with the real runtime. Provider keys come from the
  * environment variables the spec names; nothing leaves the machine except provider calls.
+ * Request records are appended as NDJSON under `.sluice/logs/` (read by `sluice stats`).
  * @module
  */
 import { createServer, type Server } from 'node:http';
 import { relative } from 'node:path';
+import { createNdjsonSink, devLogDir } from '../../runtime/log/ndjson.ts';
 import type { LogSink } from '../../runtime/log/types.ts';
 import { devStorePath, removeStoreAdvert, startEmbeddedDynamo, writeStoreAdvert } from '../../runtime/node/embedded-dynamodb.ts';
 import { connectStore } from '../../runtime/store/dynamodb.ts';
@@ -19,10 +21,14 @@ import { devBanner } from './dev-banner.ts';
 import { EXIT, UsageError, type CliIo } from './io.ts';
 import { compileAndReport, DEFAULT_SPEC, readSpecFile } from './load.ts';
 
+/** How long `close()` waits for work that requests left running after their responses. */
+const DRAIN_MS = 10_000;
+
 /** A running dev gateway. */
 export interface DevServer {
   readonly url: string;
   readonly plan: Plan;
+  /** Stops taking requests, ends open connections, then waits (up to 10 s) for the work requests left after their responses. */
   close(): Promise<void>;
 }
 
@@ -38,7 +44,8 @@ export async function startDevServer(
   log?: LogSink,
   store: Store | null = null,
 ): Promise<DevServer> {
-  const server: Server = createServer({ keepAlive: true }, createNodeListener(devDeps(plan, env, log, store)));
+  const listener = createNodeListener(devDeps(plan, env, log, store));
+  const server: Server = createServer({ keepAlive: true }, listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -53,11 +60,16 @@ export async function startDevServer(
   return {
     url: `http://${shownHost}:${actual}`,
     plan,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      // Counters to settle, cache entries and records still being written outlive their responses.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([listener.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -97,22 +109,34 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
   const plan = compileAndReport(io, file, readSpecFile(io, file), stringOption(values, 'stage')).plan;
   if (!plan) return EXIT.findings;
   const state = needsState(plan) ? await openDevStore(io.cwd) : null;
+  const logDir = devLogDir(io.cwd);
+  const log = createNdjsonSink(logDir, { stderr: io.stderr });
   let server: DevServer;
   try {
-    server = await startDevServer(plan, host, port, process.env, undefined, state?.store ?? null);
+    server = await startDevServer(plan, host, port, process.env, log, state?.store ?? null);
   } catch (err) {
+    await log.close();
     await state?.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'EADDRINUSE' ? `dev: port ${port} is in use; pass --port` : `dev: cannot listen on ${host}:${port}`);
   }
   io.stdout.write(devBanner(plan, server.url));
   if (state) io.stdout.write(`  state (limits, cache): ${relative(io.cwd, devStorePath(io.cwd)) || '.'}\n`);
+  io.stdout.write(`  request records: ${relative(io.cwd, logDir)} (summarize with: sluice stats)\n`);
+  // A failure no request owns (the embedded store, say) ends dev with one line, never a stack.
+  const onCrash = (err: unknown): void => {
+    io.stderr.write(`sluice dev: stopped on an unexpected failure (${err instanceof Error ? err.name : 'error'})\n`);
+    process.exit(EXIT.usage);
+  };
+  process.on('uncaughtException', onCrash);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await log.close();
   await state?.close();
+  process.off('uncaughtException', onCrash);
   io.stdout.write('sluice dev: stopped\n');
   return EXIT.ok;
 }

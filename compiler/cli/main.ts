@@ -13,11 +13,14 @@ Usage:
   sluice synth    [spec] [--stage S] [-o dir]
   sluice diff     <base-spec> <head-spec> [--stage S] [--format text|markdown|json]
   sluice dev      [spec] [--stage S] [--port 8787] [--host 127.0.0.1]
+  sluice stats    [--since 24h] [--by route] [--dir .sluice/logs] [--json]
   sluice cache purge [spec] --route R [--consumer C] [--table T [--region X] [--endpoint U]]
   sluice keygen   [--prefix sk-sluice] [--label L] [--format text|json]
   sluice help
 
 The spec defaults to gateway.yaml. A diff base may be git:REF:path (read with git show).
+stats summarizes sluice dev's request records: --since 30m, 1h, 2d or an ISO time; --by
+route, consumer, provider, model, status or endpoint.
 Exit status: 0 success (diff: no changes), 1 invalid spec (diff: changes), 2 usage error.
 `;
 
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./synth.ts')).synthCommand,
   diff: async () => (await import('./diff.ts')).diffCommand,
   dev: async () => (await import('./dev.ts')).devCommand,
+  stats: async () => (await import('./stats.ts')).statsCommand,
   cache: async () => (await import('./cache.ts')).cacheCommand,
   keygen: async () => (await import('./keygen.ts')).keygenCommand,
 };

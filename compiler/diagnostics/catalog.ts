@@ -65,6 +65,11 @@ export const CATALOG = {
     summary: 'A duration is not a whole number followed by ms, s, m, h or d.',
     fix: 'Write durations like 250ms, 30s, 5m, 1h or 7d.',
   },
+  'invalid-percent': {
+    severity: 'error',
+    summary: 'An alarm threshold is neither a percentage above 0 and at most 100 nor off.',
+    fix: 'Write thresholds like 5%, 0.5% or 80% (at most two decimals), or off to turn the alarm off.',
+  },
   'invalid-window': {
     severity: 'error',
     summary: 'A limit window is neither a duration nor day, week or month.',
@@ -240,6 +245,11 @@ export const CATALOG = {
     severity: 'error',
     summary: 'Creating a WAF web ACL means a us-east-1 stack referenced across regions, which needs an explicit gateway region.',
     fix: 'Set gateway.region (or the stage region), or give an existing web_acl_arn.',
+  },
+  'alert-topic-region': {
+    severity: 'error',
+    summary: 'CloudWatch alarms publish only to SNS topics in their own region, and alerts.topic_arn names a topic in another one.',
+    fix: 'Use a topic in the gateway region, or leave topic_arn out so the stack creates one.',
   },
   'secret-field-without-secret': {
     severity: 'error',

@@ -1,6 +1,7 @@
 /** `diffPlans`: runs every section's comparison and assembles the ordered, summarized PlanDiff. */
 import type { Plan } from '../../runtime/plan.ts';
 import { compareChanges } from './order.ts';
+import { diffAlerts } from './sections/alerts.ts';
 import { diffCache } from './sections/cache.ts';
 import { diffConsumers } from './sections/consumers.ts';
 import { diffEdge } from './sections/edge.ts';
@@ -29,6 +30,7 @@ export const SECTIONS: readonly SectionDiff[] = [
   diffLimits,
   diffCache,
   diffLogging,
+  diffAlerts,
   diffEdge,
   diffGuardrails,
   diffPrices,

@@ -9,6 +9,7 @@ export type DiffSection =
   | 'limits'
   | 'cache'
   | 'logging'
+  | 'alerts'
   | 'edge'
   | 'guardrails'
   | 'prices';

@@ -28,6 +28,18 @@ export const LOGGING_DEFAULTS = {
   metadata: true,
 } as const;
 
+/** Defaults of `alerts`. */
+export const ALERT_DEFAULTS = {
+  enabled: true,
+  server_error_rate: '5%',
+  p99_latency: '60s',
+  provider_error_rate: '25%',
+  budget_used: '80%',
+  dropped_log_records: true,
+  period: '5m',
+  evaluation_periods: 2,
+} as const;
+
 /** Defaults of `edge`. */
 export const EDGE_DEFAULTS = {
   price_class: '100',

@@ -6,6 +6,7 @@
 import { PLAN_FORMAT, type Plan } from '../../runtime/plan.ts';
 import { contentHash } from '../canonical.ts';
 import type { Spec } from '../spec.ts';
+import { normalizeAlerts } from './alerts.ts';
 import { normalizeConsumers } from './keys.ts';
 import { normalizeLimits } from './limits.ts';
 import { normalizeProviders } from './providers.ts';
@@ -24,6 +25,7 @@ export function normalize(spec: Spec, stage: string | undefined): Plan {
     consumers: normalizeConsumers(spec),
     limits: normalizeLimits(spec),
     logging: normalizeLogging(spec),
+    alerts: normalizeAlerts(spec),
     edge: normalizeEdge(spec),
     guardrails: normalizeGuardrails(spec),
     prices: normalizePrices(spec, routes),

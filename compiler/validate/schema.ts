@@ -38,6 +38,11 @@ const PATTERN_CODES: Record<string, { code: DiagnosticCode; expect: string }> = 
   target: { code: 'invalid-target', expect: '<provider>/<model>, like openai/gpt-4o-mini' },
   secretRef: { code: 'invalid-secret-ref', expect: 'a Secrets Manager secret name or a full secret ARN' },
   httpsUrl: { code: 'invalid-url', expect: 'an http(s) URL without query, fragment or trailing slash' },
+  httpsEndpoint: { code: 'invalid-url', expect: 'an https:// URL without fragment' },
+  email: { code: 'invalid-format', expect: 'an email address like oncall@example.com' },
+  alertPercent: { code: 'invalid-percent', expect: 'a percentage above 0 and at most 100 like 5% or 0.5%, or off' },
+  alertLatency: { code: 'invalid-duration', expect: 'a duration like 30s or 2m, or off' },
+  alertPeriod: { code: 'invalid-duration', expect: 'whole minutes or hours, like 5m or 1h' },
 };
 
 /** Validates `value`; returns findings (empty when valid). */

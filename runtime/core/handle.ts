@@ -10,7 +10,10 @@ import { errorResponse, isGatewayError, toErrorResponse } from './errors.ts';
 import { SLUICE_HEADERS } from './headers.ts';
 import { chatProtocol } from '../apis/chat.ts';
 import { CLIENT_PROTOCOLS } from '../apis/index.ts';
-import { completions, type RequestInfo } from './routes/completions.ts';
+import { completions, writeRecord, type RequestInfo } from './routes/completions.ts';
+import { RecordDraft } from '../log/draft.ts';
+import type { RecordEndpoint } from '../log/types.ts';
+import { CLIENT_HEADERS } from './headers.ts';
 import { healthz } from './routes/healthz.ts';
 import { listModels } from './routes/models.ts';
 import { native } from './routes/native.ts';
@@ -36,19 +39,53 @@ const PROTOCOL_BY_PATH = new Map(CLIENT_PROTOCOLS.map((p) => [p.path, p]));
 /** Longest request path quoted back in an error message. */
 const MAX_QUOTED_PATH = 200;
 
-/** Serves one request. Never throws: every failure becomes an OpenAI-shape error response. */
+/** The record endpoint of each exact path. */
+const ENDPOINTS: Readonly<Record<string, RecordEndpoint>> = {
+  '/healthz': 'health',
+  '/v1/models': 'models',
+  '/v1/embeddings': 'embeddings',
+  '/v1/chat/completions': 'chat',
+  '/v1/messages': 'messages',
+  '/v1/responses': 'responses',
+};
+
+function endpointOf(path: string): RecordEndpoint {
+  return ENDPOINTS[path] ?? (path.startsWith('/native/') ? 'native' : 'other');
+}
+
+/**
+ * Serves one request. Never throws: every failure becomes an OpenAI-shape error response.
+ * Every request gets one record, written after the response (a stream's when it ends).
+ */
 export async function handle(request: GatewayRequest, ctx: HandlerContext): Promise<Response> {
-  const info: RequestInfo = { id: ctx.requestId ?? randomUUID(), startedAt: ctx.clock.now() };
+  const startedAt = ctx.clock.now();
+  const path = pathOf(request.url);
+  const record = new RecordDraft(ctx.plan, ctx.requestId ?? randomUUID(), startedAt, endpointOf(path), request.method.slice(0, 10), path, ctx.clientIp);
+  const country = request.headers.get(CLIENT_HEADERS.country);
+  if (country !== null && /^[A-Z]{2}$/.test(country)) record.country = country;
+  const info: RequestInfo = { id: record.requestId, startedAt, record };
   let response: Response;
   try {
     response = await dispatch(request, ctx, info);
   } catch (error) {
     if (!isGatewayError(error)) console.error('sluice: unhandled error', error instanceof Error ? error.name : typeof error);
-    const protocol = PROTOCOL_BY_PATH.get(pathOf(request.url)) ?? chatProtocol;
+    const protocol = PROTOCOL_BY_PATH.get(path) ?? chatProtocol;
+    record.errorCode = isGatewayError(error) ? error.code : 'internal_error';
+    record.deferred = false;
     response = toErrorResponse(error, protocol.errorBody);
   }
   response.headers.set(SLUICE_HEADERS.requestId, info.id);
+  if (!record.deferred) finishRecord(ctx, record, response.status);
   return response;
+}
+
+/** Hands the finished record to the sink after the response; a record that cannot be built is reported, never thrown. */
+function finishRecord(ctx: HandlerContext, record: RecordDraft, status: number): void {
+  try {
+    ctx.waitUntil(writeRecord(ctx, record.finish(status, ctx.clock.now())));
+  } catch {
+    console.error('sluice: a request record could not be built');
+  }
 }
 
 function pathOf(url: string): string {
@@ -66,10 +103,12 @@ function dispatch(request: GatewayRequest, ctx: HandlerContext, info: RequestInf
   if (methods) {
     const route = methods[request.method];
     if (route) return route(request, ctx, info);
+    info.record.errorCode = 'method_not_allowed';
     return errorResponse('method_not_allowed', `${path} answers ${Object.keys(methods).join(', ')}, not ${request.method.slice(0, 10)}.`, null, { allow: Object.keys(methods).join(', ') });
   }
   const nativeMatch = /^\/native\/([a-z][a-z0-9-]{0,62})\/(.*)$/.exec(path);
-  if (nativeMatch) return native(request, ctx, nativeMatch[1]!, nativeMatch[2]!, url.search);
+  if (nativeMatch) return native(request, ctx, info, nativeMatch[1]!, nativeMatch[2]!, url.search);
+  info.record.errorCode = 'not_found';
   const quoted = path.length > MAX_QUOTED_PATH ? `${path.slice(0, MAX_QUOTED_PATH)}…` : path;
   return errorResponse('not_found', `No route for ${request.method.slice(0, 10)} ${quoted}.`);
 }

@@ -3,15 +3,9 @@
  * when it reported nothing, at four characters a token.
  * @module
  */
+import type { UsageRecord } from '../log/types.ts';
 import type { JsonObject, Usage } from '../openai/types.ts';
 import { isObject } from '../openai/types.ts';
-
-/** Usage as recorded for a request. */
-export interface RecordedUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly estimated: boolean;
-}
 
 function chars(value: unknown): number {
   if (typeof value === 'string') return value.length;
@@ -26,7 +20,26 @@ export function estimatePromptTokens(body: JsonObject): number {
 }
 
 /** Recorded usage from a provider report, else estimated. */
-export function recordUsage(reported: Usage | null, body: JsonObject, outputChars: number): RecordedUsage {
-  if (reported) return { promptTokens: reported.prompt_tokens, completionTokens: reported.completion_tokens, estimated: false };
-  return { promptTokens: estimatePromptTokens(body), completionTokens: Math.ceil(outputChars / 4), estimated: true };
+export function recordUsage(reported: Usage | null, body: JsonObject, outputChars: number): UsageRecord {
+  if (reported) {
+    return {
+      promptTokens: reported.prompt_tokens,
+      completionTokens: reported.completion_tokens,
+      cachedTokens: reported.prompt_tokens_details?.cached_tokens ?? 0,
+      reasoningTokens: reported.completion_tokens_details?.reasoning_tokens ?? 0,
+      estimated: false,
+    };
+  }
+  return { promptTokens: estimatePromptTokens(body), completionTokens: Math.ceil(outputChars / 4), cachedTokens: 0, reasoningTokens: 0, estimated: true };
+}
+
+/** Usage in OpenAI's shape from a recorded (possibly estimated) one, for settling limits and pricing. */
+export function asUsage(u: UsageRecord): Usage {
+  return {
+    prompt_tokens: u.promptTokens,
+    completion_tokens: u.completionTokens,
+    total_tokens: u.promptTokens + u.completionTokens,
+    ...(u.cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: u.cachedTokens } } : {}),
+    ...(u.reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: u.reasoningTokens } } : {}),
+  };
 }

@@ -6,7 +6,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { systemClock } from '../core/context.ts';
 import { createHttpClient } from '../http/client.ts';
-import { nullLog } from '../log/types.ts';
+import { createAwsLogSink } from '../log/aws.ts';
 import { limitMemory } from '../policies/limits.ts';
 import { createBreakers } from '../routing/breaker.ts';
 import { connectStore } from '../store/dynamodb.ts';
@@ -35,7 +35,7 @@ export const handler = awslambda.streamifyResponse(
       upstream: createHttpClient(),
       random: Math.random,
       breakers: createBreakers(),
-      log: nullLog,
+      log: createAwsLogSink({ plan, streamName: process.env[LAMBDA_ENV.logStreamName] }),
       store: tableName && needsState(plan) ? lazyStore(async () => (await connectStore({ tableName })).store) : null,
       limitMemory: limitMemory(),
     },

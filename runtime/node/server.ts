@@ -14,7 +14,14 @@ import { Stop, type StopSignal } from '../core/stop.ts';
 import { NodeRequest } from './request.ts';
 
 /** A request listener for `http.createServer`. */
-export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+/**
+ * A `node:http` request listener. `idle()` resolves once every request it has taken, and the
+ * work each one left to run after its response (settling counters, cache writes, records), is done.
+ */
+export interface NodeListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  idle(): Promise<void>;
+}
 
 /** Reads the request body; null when it is larger than `max` bytes. */
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
@@ -79,9 +86,16 @@ async function writePieces(res: ServerResponse, pieces: AsyncGenerator<string, v
 /** A listener serving `deps`; bodies larger than `maxBodyBytes` are refused with 413. */
 export function createNodeListener(deps: RuntimeDeps): NodeListener {
   const maxBody = deps.plan.guardrails.maxRequestKb * 1024;
-  return (req, res) => {
-    void serve(req, res, deps, maxBody);
+  const inFlight = new Set<Promise<void>>();
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const served = serve(req, res, deps, maxBody).finally(() => inFlight.delete(served));
+    inFlight.add(served);
   };
+  return Object.assign(listener, {
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  });
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, deps: RuntimeDeps, maxBody: number): Promise<void> {

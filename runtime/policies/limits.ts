@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HeaderReader } from '../core/request.ts';
+import type { LimitDecision } from '../log/types.ts';
 import type { JsonObject, Usage } from '../openai/types.ts';
 import type { Plan, PlanConsumer, PlanLimit, PlanRoute, PlanScope } from '../plan.ts';
 import { estimatePromptTokens } from '../core/usage.ts';
@@ -45,8 +46,10 @@ export interface Admission {
   settle(usage: Usage | null, served: string | null): Promise<void>;
 }
 
-/** The decision about a request. */
-export type Gate = { readonly ok: true; readonly admission: Admission } | { readonly ok: false; readonly refusal: Refusal; readonly headers: Readonly<Record<string, string>> };
+/** The decision about a request, with what each applicable limit decided (for the request record). */
+export type Gate =
+  | { readonly ok: true; readonly admission: Admission; readonly decisions: readonly LimitDecision[] }
+  | { readonly ok: false; readonly refusal: Refusal; readonly headers: Readonly<Record<string, string>>; readonly decisions: readonly LimitDecision[] };
 
 /** One applicable limit, worked out for this request. */
 interface Planned {
@@ -130,7 +133,8 @@ export function limitMemory(): LimitMemory {
   return { previous: new Map() };
 }
 
-async function plan(req: LimitRequest, store: Store, memory: LimitMemory, timeoutMs: number): Promise<Planned[]> {
+/** The applicable limits, and whether some sliding limit's previous window could not be read (it then counts as empty). */
+async function plan(req: LimitRequest, store: Store, memory: LimitMemory, timeoutMs: number): Promise<{ planned: Planned[]; unread: boolean }> {
   const planned: Planned[] = [];
   const reads: { index: number; key: string; window: string; weight: number }[] = [];
   for (const limit of req.plan.limits) {
@@ -146,24 +150,29 @@ async function plan(req: LimitRequest, store: Store, memory: LimitMemory, timeou
   }
   // Sliding limits also count the previous window, weighted by how much of it still overlaps.
   const missing = reads.filter((r) => !memory.previous.has(`${r.key}|${r.window}`));
+  let unread = false;
   if (missing.length > 0) {
-    const values = await store.read(
-      missing.flatMap((r) => shardKeys(planned[r.index]!).map((k) => ({ key: k, window: r.window }))),
-      timeoutMs,
-    );
-    let i = 0;
-    if (memory.previous.size > 10_000) memory.previous.clear();
-    for (const r of missing) {
-      const n = shardKeys(planned[r.index]!).length;
-      memory.previous.set(`${r.key}|${r.window}`, values.slice(i, i + n).reduce((a, b) => a + b, 0));
-      i += n;
+    try {
+      const values = await store.read(
+        missing.flatMap((r) => shardKeys(planned[r.index]!).map((k) => ({ key: k, window: r.window }))),
+        timeoutMs,
+      );
+      let i = 0;
+      if (memory.previous.size > 10_000) memory.previous.clear();
+      for (const r of missing) {
+        const n = shardKeys(planned[r.index]!).length;
+        memory.previous.set(`${r.key}|${r.window}`, values.slice(i, i + n).reduce((a, b) => a + b, 0));
+        i += n;
+      }
+    } catch {
+      unread = true; // the previous windows not read count as empty below
     }
   }
   for (const r of reads) {
     const p = planned[r.index]!;
     planned[r.index] = { ...p, ceiling: p.ceiling - Math.ceil((memory.previous.get(`${r.key}|${r.window}`) ?? 0) * r.weight) };
   }
-  return planned;
+  return { planned, unread };
 }
 
 function shardKeys(p: Planned): string[] {
@@ -287,24 +296,37 @@ const NOTHING_TO_SETTLE: Admission = { headers: {}, settle: () => Promise.resolv
 
 /** Decides whether a request may go ahead under every limit that applies to it. */
 export async function admit(req: LimitRequest, store: Store | null, memory: LimitMemory, random: () => number): Promise<Gate> {
-  if (store === null || !req.plan.limits.some((l) => applies(l, req.route, req.consumer))) return { ok: true, admission: NOTHING_TO_SETTLE };
+  if (store === null || !req.plan.limits.some((l) => applies(l, req.route, req.consumer))) return { ok: true, admission: NOTHING_TO_SETTLE, decisions: [] };
   const timeoutMs = req.plan.gateway.runtime.storeTimeoutMs;
-  let planned: Planned[];
-  try {
-    planned = await plan(req, store, memory, timeoutMs);
-  } catch {
-    // The previous windows of sliding limits could not be read: count them as empty, but
-    // limits that fail closed must not admit on a guess.
-    const closed = req.plan.limits.find((l) => applies(l, req.route, req.consumer) && l.algorithm === 'sliding' && l.onStoreError === 'closed');
-    if (closed) return { ok: false, refusal: { code: 'store_unavailable', message: `Limit "${closed.id}" could not be checked, and it refuses requests when the store is unavailable.`, retryAfterS: 1 }, headers: {} };
-    planned = [];
+  const { planned, unread } = await plan(req, store, memory, timeoutMs);
+  if (unread) {
+    // The previous windows of sliding limits could not be read: they count as empty (every
+    // limit is still tried in its current window), but limits that fail closed must not admit on a guess.
+    const closed = planned.find((p) => p.limit.algorithm === 'sliding' && p.limit.onStoreError === 'closed');
+    if (closed) {
+      const refusal: Refusal = { code: 'store_unavailable', message: `Limit "${closed.limit.id}" could not be checked, and it refuses requests when the store is unavailable.`, retryAfterS: 1 };
+      return { ok: false, refusal, headers: {}, decisions: [{ id: closed.limit.id, kind: closed.limit.kind, decision: 'store_error_closed', limit: closed.limit.amount, remaining: null }] };
+    }
   }
   const outcomes = await attemptAll(planned, store, req.now, random, timeoutMs);
   const headers = rateHeaders(outcomes, req.now);
+  const decisions = outcomes.map(decisionOf);
   const refused = outcomes.find((o) => !admitted(o));
   if (refused) {
     await undo(outcomes, store, timeoutMs);
-    return { ok: false, refusal: refusalOf(refused, req.now), headers };
+    return { ok: false, refusal: refusalOf(refused, req.now), headers, decisions };
   }
-  return { ok: true, admission: { headers, settle: settler(req, outcomes, store, timeoutMs) } };
+  return { ok: true, admission: { headers, settle: settler(req, outcomes, store, timeoutMs) }, decisions };
+}
+
+/** What one limit decided, in the limit's own units (USD for budgets); remaining is unknown for sharded counters. */
+function decisionOf(o: Outcome): LimitDecision {
+  const l = o.p.limit;
+  const base = { id: l.id, kind: l.kind, limit: l.amount };
+  if (o.kind === 'error') return { ...base, decision: l.onStoreError === 'open' ? 'store_error_open' : 'store_error_closed', remaining: null };
+  const ok = admitted(o);
+  const value = o.kind === 'lease' ? o.result.value : o.value;
+  const units = l.shards <= 1 ? Math.max(0, o.p.ceiling - value) : null;
+  const remaining = units === null ? null : l.kind === 'budget_usd' ? units / 1_000_000 : units;
+  return { ...base, decision: ok ? 'admitted' : 'refused', remaining };
 }

@@ -46,6 +46,8 @@ export function dynamoStore(sdk: Sdk, client: DynamoDBClient, table: string): St
   const { UpdateItemCommand, GetItemCommand, BatchGetItemCommand, PutItemCommand } = sdk;
 
   async function incrementOne(op: CounterOp, timeoutMs: number): Promise<CounterResult> {
+    // A counter not written yet passes `attribute_not_exists`: an amount over the limit is refused here.
+    if (op.amount > op.limit) return { admitted: false, value: op.limit };
     try {
       const out = await bounded(
         timeoutMs,
@@ -91,7 +93,7 @@ export function dynamoStore(sdk: Sdk, client: DynamoDBClient, table: string): St
     return num(out.Item, 'n');
   }
 
-  /** One admission try in the lease's current slot; false when the slot belongs to an older epoch. */
+  /** One admission try in the lease's current slot; 'stale' when the slot belongs to an older epoch (or was not full after all): roll over and try again. */
   async function tryLease(op: LeaseOp, slot: 'A' | 'B', epoch: number, timeoutMs: number): Promise<LeaseResult | 'stale'> {
     try {
       const out = await bounded(
@@ -115,7 +117,10 @@ export function dynamoStore(sdk: Sdk, client: DynamoDBClient, table: string): St
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       const item = (await bounded(timeoutMs, (abortSignal) => client.send(new GetItemCommand({ TableName: table, Key: KEYS.lease(op.key), ConsistentRead: true }), { abortSignal }))).Item;
-      if (num(item, `e${slot}`) === epoch && item?.[`e${slot}`] !== undefined) return { admitted: false, value: num(item, 'total') };
+      const current = num(item, `e${slot}`) === epoch && item?.[`e${slot}`] !== undefined;
+      // Full only if the slot is current and at the limit: the update may have failed on a slot
+      // that another instance rolled over (or on a place freed) before this read.
+      if (current && num(item, 'total') >= op.limit) return { admitted: false, value: num(item, 'total') };
       return 'stale';
     }
   }

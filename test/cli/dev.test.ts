@@ -10,26 +10,55 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.ts';
 
+interface Dev {
+  child: ChildProcess;
+  banner: string;
+  url: string;
+  stderr(): string;
+}
+
+/** Starts `sluice dev` on the quickstart in `cwd` and waits for its banner. */
+async function startDev(cwd: string): Promise<Dev> {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', join(ROOT, 'examples', 'quickstart.yaml'), '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m && out.includes('Press Ctrl+C')) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`sluice dev exited with ${code}: ${out}`)));
+  });
+  return { child: proc, banner: out, url: address, stderr: () => err };
+}
+
+/** SIGTERM, resolving to the exit code. */
+function stop(dev: Dev): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => dev.child.once('exit', (code) => resolve(code)));
+  dev.child.kill('SIGTERM');
+  return exited;
+}
+
+/** What sluice itself printed on stderr (the AWS SDK's Node-version notice aside). */
+function sluiceLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /sluice|Error|\bat /.test(line));
+}
+
+let dev: Dev;
 let child: ChildProcess;
 let banner = '';
 let url = '';
 
 beforeAll(async () => {
   // Its own working directory: the dev store (.sluice/) starts empty, so the first answer is not a cache hit.
-  const cwd = mkdtempSync(join(tmpdir(), 'sluice-dev-'));
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', join(ROOT, 'examples', 'quickstart.yaml'), '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      banner += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner);
-      if (m && banner.includes('Press Ctrl+C')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sluice dev exited with ${code}: ${banner}`)));
-  });
+  dev = await startDev(mkdtempSync(join(tmpdir(), 'sluice-dev-')));
+  ({ child, banner, url } = dev);
 });
 
 afterAll(() => {
@@ -56,8 +85,36 @@ describe('sluice dev', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stop(dev)).toBe(0);
+    expect(sluiceLines(dev.stderr())).toEqual([]);
+  });
+});
+
+describe('sluice dev shutdown', () => {
+  it('finishes the work a stream left after its response before it stops, so the next run hits the cache', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sluice-dev-stop-'));
+    const ask = async (at: Dev): Promise<{ text: string; cache: string | null }> => {
+      const res = await fetch(`${at.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-sluice-demo' },
+        body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'Kept across a restart?' }] }),
+      });
+      return { text: await res.text(), cache: res.headers.get('x-sluice-cache') };
+    };
+    const first = await startDev(cwd);
+    const miss = await ask(first);
+    // SIGTERM the moment the stream ends: the cache write, counters and record are still in flight.
+    expect(await stop(first)).toBe(0);
+    expect(miss.cache).toBe('MISS');
+    expect(sluiceLines(first.stderr())).toEqual([]);
+    const second = await startDev(cwd);
+    try {
+      const hit = await ask(second);
+      expect(hit.cache).toBe('HIT');
+      expect(hit.text).toContain('data: [DONE]');
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+    expect(sluiceLines(second.stderr())).toEqual([]);
   });
 });

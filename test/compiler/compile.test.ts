@@ -148,6 +148,87 @@ consumers:
   });
 });
 
+describe('alerts', () => {
+  it('defaults every alarm on with the documented thresholds and no subscribers', () => {
+    expect(compile(MINIMAL).alerts).toEqual({
+      enabled: true,
+      topicArn: null,
+      notify: [],
+      periodMs: 300_000,
+      evaluationPeriods: 2,
+      serverErrorPercent: 5,
+      p99LatencyMs: 60_000,
+      providerErrorPercent: 25,
+      budgetUsedPercent: 80,
+      droppedLogRecords: true,
+    });
+  });
+
+  it('reads percentages, durations, off and subscribers', () => {
+    const plan = compile(`${MINIMAL}alerts:
+  notify: [{ email: oncall@example.com }, { https: "https://hooks.example.com/sluice?team=ai" }]
+  server_error_rate: 0.5%
+  p99_latency: 1500ms
+  provider_error_rate: off
+  budget_used: 100%
+  dropped_log_records: false
+  period: 1h
+  evaluation_periods: 3
+`);
+    expect(plan.alerts).toEqual({
+      enabled: true,
+      topicArn: null,
+      notify: [
+        { kind: 'email', address: 'oncall@example.com' },
+        { kind: 'https', url: 'https://hooks.example.com/sluice?team=ai' },
+      ],
+      periodMs: 3_600_000,
+      evaluationPeriods: 3,
+      serverErrorPercent: 0.5,
+      p99LatencyMs: 1_500,
+      providerErrorPercent: null,
+      budgetUsedPercent: 100,
+      droppedLogRecords: false,
+    });
+  });
+
+  it('takes an existing topic in the gateway region, and is not an error without budgets', () => {
+    const plan = compile(MINIMAL.replace('auth: none }', 'auth: none, region: eu-west-1 }') + 'alerts: { topic_arn: "arn:aws:sns:eu-west-1:123456789012:oncall", budget_used: 50% }\n');
+    expect(plan.alerts).toMatchObject({ topicArn: 'arn:aws:sns:eu-west-1:123456789012:oncall', notify: [], budgetUsedPercent: 50 });
+    expect(plan.limits).toEqual([]);
+  });
+
+  it('merges stage overrides key by key (lists replace)', () => {
+    const spec = `${MINIMAL.replace('gateway: { name: mini, auth: none }', `gateway:
+  name: mini
+  auth: none
+  stages:
+    dev: { overrides: { alerts: { enabled: false } } }
+    prod: { overrides: { alerts: { p99_latency: 20s, notify: [{ email: pager@example.com }] } } }`)}alerts:
+  notify: [{ email: oncall@example.com }]
+  server_error_rate: 2%
+`;
+    expect(compile(spec, 'dev').alerts).toMatchObject({ enabled: false, serverErrorPercent: 2, notify: [{ kind: 'email', address: 'oncall@example.com' }] });
+    expect(compile(spec, 'prod').alerts).toMatchObject({
+      enabled: true,
+      serverErrorPercent: 2,
+      p99LatencyMs: 20_000,
+      notify: [{ kind: 'email', address: 'pager@example.com' }],
+    });
+  });
+
+  it('lets a stage clear subscribers so it can use an existing topic', () => {
+    const spec = `${MINIMAL.replace('gateway: { name: mini, auth: none }', `gateway:
+  name: mini
+  auth: none
+  stages:
+    prod: { overrides: { alerts: { topic_arn: "arn:aws:sns:eu-west-1:123456789012:oncall", notify: [] } } }`)}alerts:
+  notify: [{ email: oncall@example.com }]
+`;
+    expect(compile(spec, 'prod').alerts).toMatchObject({ topicArn: 'arn:aws:sns:eu-west-1:123456789012:oncall', notify: [] });
+  });
+});
+
 describe('plan hash', () => {
   it('is the same for the same behaviour written differently', () => {
     const reformatted = `# a comment

@@ -13,9 +13,11 @@ import { planFrom } from '../support/compile.ts';
 import { memoryLog } from '../support/context.ts';
 import { errorEvent, fail, reply, startFakeAnthropic, stream, type FakeAnthropic } from '../support/fake-anthropic/index.ts';
 import { collect } from './harness.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 
 const CLIENT_KEY = 'sk-e2e-anthropic-client';
 const KEYS = { CLAUDE_KEY: 'sk-ant-e2e-primary-key', BACKUP_KEY: 'sk-ant-e2e-backup-key' };
+useSecrets(CLIENT_KEY, ...Object.values(KEYS));
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const ask = [{ role: 'user' as const, content: 'Say hello' }];
 const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [

@@ -11,10 +11,12 @@ import { startDevServer, type DevServer } from '../../compiler/cli/dev.ts';
 import type { RequestRecord } from '../../runtime/log/types.ts';
 import { planFrom } from '../support/compile.ts';
 import { memoryLog } from '../support/context.ts';
-import { reply, startFakeBedrock, streamException, throttled, useAwsEnv, type FakeBedrock } from '../support/fake-bedrock/index.ts';
+import { FAKE_CREDENTIALS, reply, startFakeBedrock, streamException, throttled, useAwsEnv, type FakeBedrock } from '../support/fake-bedrock/index.ts';
 import { collect } from './harness.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 
 const KEY = 'sk-e2e-bedrock-team';
+useSecrets(KEY, FAKE_CREDENTIALS.accessKeyId, FAKE_CREDENTIALS.secretAccessKey);
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA = 'amazon.nova-lite-v1:0';
 const PROFILE = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';

@@ -12,8 +12,10 @@ import { closeAll, custom, reply, startFakeUpstream, stream, type FakeUpstream }
 import { CLIENT_KEY, PROVIDER_KEYS } from './harness.ts';
 import { createHash } from 'node:crypto';
 import { startFakeAnthropic, stream as anthropicStream, type FakeAnthropic } from '../support/fake-anthropic/index.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 
 const ANTHROPIC_KEY = 'sk-ant-e2e-provider';
+useSecrets(ANTHROPIC_KEY);
 
 let openaiUp: FakeUpstream;
 let compatUp: FakeUpstream;

@@ -14,10 +14,12 @@ import { memoryLog } from '../support/context.ts';
 import { blockPrompt, fail, reply, safetyStop, startFakeGemini, type FakeGemini } from '../support/fake-gemini/index.ts';
 import { fakeEmbedding } from '../support/fake-upstream/embeddings.ts';
 import { reply as openaiReply, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream/index.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 
 const CLIENT_KEY = 'sk-e2e-gemini-team';
 const GEMINI_KEY = 'AIzaSyE2E-gemini-provider-key-0123456789';
 const BACKUP_KEY = 'sk-e2e-backup-provider';
+useSecrets(CLIENT_KEY, GEMINI_KEY, BACKUP_KEY);
 const ask = [{ role: 'user' as const, content: 'Say hello' }];
 
 function spec(gemini: FakeGemini, backup: FakeUpstream): string {

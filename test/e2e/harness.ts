@@ -9,9 +9,11 @@ import type { RequestRecord } from '../../runtime/log/types.ts';
 import { planFrom } from '../support/compile.ts';
 import { memoryLog } from '../support/context.ts';
 import { startFakeUpstreams, type FakeUpstreamFleet } from '../support/fake-upstream/index.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 
 export const CLIENT_KEY = 'sk-e2e-team-key';
 export const PROVIDER_KEYS = { PRIMARY_KEY: 'sk-e2e-primary-provider', SECONDARY_KEY: 'sk-e2e-secondary-provider', AZURE_KEY: 'azure-e2e-provider' };
+useSecrets(CLIENT_KEY, ...Object.values(PROVIDER_KEYS));
 
 type Names = 'primary' | 'secondary' | 'azure';
 

@@ -51,7 +51,7 @@ describe('stack', () => {
 
   it('outputs the CloudFront URL and the API URL', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'GatewayUrl', 'StateTableName']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'AthenaWorkGroup', 'DashboardName', 'DashboardUrl', 'GatewayUrl', 'LogDatabase', 'StateTableName']);
     expect(outputs.StateTableName?.Value).toEqual({ Ref: expect.stringMatching(/^GatewayStateTable/) as unknown });
     expect(outputs.GatewayUrl?.Value).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^GatewayDistribution/), 'DomainName'] }]],
@@ -237,7 +237,10 @@ describe('request logs', () => {
           RestrictPublicBuckets: true,
         },
         LifecycleConfiguration: {
-          Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+          Rules: [
+            Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+            Match.objectLike({ Id: 'expire-athena-results', Prefix: 'athena-results/', Status: 'Enabled', ExpirationInDays: 7 }),
+          ],
         },
       }),
     });

@@ -23,6 +23,12 @@ interface Captured {
   readonly body: string;
 }
 
+/** What one driver run printed: the handler results, and every other stdout line (EMF documents). */
+interface Run {
+  readonly results: Captured[];
+  readonly lines: string[];
+}
+
 let outDir: string;
 let bundleDir: string;
 let server: Server;
@@ -54,6 +60,10 @@ afterAll(async () => {
 });
 
 async function runBundle(events: string[]): Promise<Captured[]> {
+  return (await runBundleWithOutput(events)).results;
+}
+
+async function runBundleWithOutput(events: string[]): Promise<Run> {
   const { port } = server.address() as AddressInfo;
   const { stdout } = await promisify(execFile)(process.execPath, [driver, bundleDir, ...events.map(fixture)], {
     env: {
@@ -65,7 +75,10 @@ async function runBundle(events: string[]): Promise<Captured[]> {
       [LAMBDA_ENV.originVerifySecretArn]: SECRET_ARN,
     },
   });
-  return JSON.parse(stdout) as Captured[];
+  const lines = stdout.split('\n').filter((line) => line !== '');
+  const result = lines.find((line) => line.startsWith('RESULT '));
+  if (result === undefined) throw new Error(`driver printed no RESULT line:\n${stdout}`);
+  return { results: JSON.parse(result.slice('RESULT '.length)) as Captured[], lines: lines.filter((line) => line !== result) };
 }
 
 describe('runtime bundle (index.mjs + plan.json) in a fresh Node process', () => {
@@ -89,5 +102,13 @@ describe('runtime bundle (index.mjs + plan.json) in a fresh Node process', () =>
     expect(chat?.prelude.statusCode).toBe(200);
     expect(chat?.prelude.headers).toMatchObject({ 'content-type': 'text/event-stream; charset=utf-8', 'x-sluice-route': 'chat' });
     expect(chat?.body.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('writes CloudWatch embedded-metric documents to stdout for each request, and nothing else', async () => {
+    const { lines } = await runBundleWithOutput(['chat-completions-post']);
+    expect(lines.length).toBeGreaterThan(0);
+    const docs = lines.map((line) => JSON.parse(line) as { _aws?: { CloudWatchMetrics?: { Namespace: string }[] }; Route?: string });
+    for (const doc of docs) expect(doc._aws?.CloudWatchMetrics?.[0]?.Namespace).toBe('Sluice');
+    expect(docs.some((doc) => doc.Route === 'chat')).toBe(true);
   });
 });

@@ -8,11 +8,19 @@ import type { LogSink, RequestRecord } from '../../runtime/log/types.ts';
 import type { Plan } from '../../runtime/plan.ts';
 import { limitMemory } from '../../runtime/policies/limits.ts';
 import { createBreakers } from '../../runtime/routing/breaker.ts';
+import { noteRecord } from './secret-scan.ts';
 
-/** A log sink that keeps records in memory. */
+/** A log sink that keeps records in memory (and notes each for the file's secret scan). */
 export function memoryLog(): LogSink & { readonly records: RequestRecord[] } {
   const records: RequestRecord[] = [];
-  return { records, write: (r) => Promise.resolve(void records.push(r)) };
+  return {
+    records,
+    write: (r) => {
+      records.push(r);
+      noteRecord(r);
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Runtime dependencies for `plan`, each replaceable. */

@@ -1,6 +1,7 @@
 // Runs a built bundle the way the Lambda Node.js runtime would: a minimal `awslambda` global, then the
 // exported handler over API Gateway events. Usage: node lambda-driver.mjs <bundle-dir> <event.json>...
-// Prints one JSON line: [{ prelude, body }] in event order.
+// Prints one line `RESULT <json>` with [{ prelude, body }] in event order; every other stdout line is
+// the bundle's own output (EMF metric documents), as the Lambda runtime would ship to CloudWatch Logs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,4 +34,4 @@ for (const file of eventFiles) {
   await handler(JSON.parse(readFileSync(file, 'utf8')), stream, { awsRequestId: 'driver' });
   results.push({ prelude: stream.prelude, body: Buffer.concat(stream.chunks).toString('utf8') });
 }
-process.stdout.write(`${JSON.stringify(results)}\n`);
+process.stdout.write(`RESULT ${JSON.stringify(results)}\n`);

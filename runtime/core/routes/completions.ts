@@ -6,18 +6,21 @@
  * @module
  */
 import type { AnswerContext, ClientProtocol } from '../../apis/types.ts';
+import type { RecordDraft } from '../../log/draft.ts';
 import type { RequestRecord } from '../../log/types.ts';
-import type { JsonObject } from '../../openai/types.ts';
-import type { PlanConsumer, PlanRoute } from '../../plan.ts';
+import type { JsonObject, Usage } from '../../openai/types.ts';
+import type { PlanRoute } from '../../plan.ts';
+import { cachePlan, lookup, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
+import { costMicroUsd } from '../../policies/cost.ts';
+import { admit, type Refusal } from '../../policies/limits.ts';
 import type { Answer } from '../../routing/answer.ts';
 import { requestSignal, type Call } from '../../routing/call.ts';
 import { run } from '../../routing/execute.ts';
-import type { Failure } from '../../routing/failure.ts';
 import { clientCode, failureResponse } from '../../routing/failure-response.ts';
 import { relay, type StreamSummary } from '../../stream/relay.ts';
 import { readJsonBody } from '../body.ts';
 import type { HandlerContext } from '../context.ts';
-import { GatewayError } from '../errors.ts';
+import { errorResponse, GatewayError } from '../errors.ts';
 import { requestFacts } from '../facts.ts';
 import { CLIENT_HEADERS, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
@@ -25,16 +28,14 @@ import { matchRoute } from '../match.ts';
 import { jsonResponse } from '../respond.ts';
 import { streamResponse } from '../response.ts';
 import type { GatewayRequest } from '../request.ts';
-import { recordUsage, type RecordedUsage } from '../usage.ts';
-import type { Usage } from '../../openai/types.ts';
-import { admit, type Refusal } from '../../policies/limits.ts';
-import { cachePlan, lookup, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
-import { ERROR_CATALOG, errorResponse } from '../errors.ts';
+import { asUsage, recordUsage } from '../usage.ts';
 
 /** Per-request facts the route handlers share with `handle`. */
 export interface RequestInfo {
   readonly id: string;
   readonly startedAt: number;
+  /** The request's record: routes add what they learn; `handle` writes it unless a stream defers it. */
+  readonly record: RecordDraft;
 }
 
 const SSE_HEADERS = {
@@ -45,12 +46,20 @@ const SSE_HEADERS = {
 
 /** Serves a chat completion or an embeddings request. */
 export async function completions(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, endpoint: PlanRoute['type'], protocol: ClientProtocol): Promise<Response> {
+  const draft = info.record;
   const consumer = await identify(request, ctx);
+  draft.consumer = consumer;
   const clientBody = await readJsonBody(request, ctx.plan.guardrails.maxRequestKb);
+  draft.requestedModel = typeof clientBody.model === 'string' ? clientBody.model.slice(0, 200) : null;
+  draft.keepRequestBody(clientBody);
+  const facts = requestFacts(request);
+  draft.keepMetadata(facts.metadata);
   const route = matchRoute(ctx.plan, clientBody.model, endpoint, consumer);
+  draft.route = route.name;
   const body = endpoint === 'chat' ? protocol.toChat(clientBody) : clientBody;
   validateBody(body, endpoint);
   const stream = endpoint === 'chat' && protocol.wantsStream(clientBody);
+  draft.stream = stream;
   const answerCtx: AnswerContext = { requestedModel: String(clientBody.model), requestId: info.id, created: Math.floor(info.startedAt / 1000) };
   const signal = requestSignal(request.signal, route.deadlineMs);
   const call: Call = {
@@ -63,7 +72,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     body,
     stream,
     consumer,
-    facts: requestFacts(request),
+    facts,
     startedAt: info.startedAt,
     deadlineAt: info.startedAt + route.deadlineMs,
     signal: signal.signal,
@@ -71,6 +80,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     apiHeaders: apiHeadersOf(request),
     attempts: [],
   };
+  draft.attempts = call.attempts;
   // One round of parallel store calls before the upstream call: every limit, and the cache.
   const cache = cachePlan(route, protocol.api, consumer, stream, clientBody, request.headers);
   const timeoutMs = ctx.plan.gateway.runtime.storeTimeoutMs;
@@ -78,69 +88,108 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     admit({ plan: ctx.plan, route, consumer, clientIp: ctx.clientIp, headers: request.headers, body, now: info.startedAt }, ctx.store, ctx.limitMemory, ctx.random),
     lookup(cache, ctx.store, info.startedAt, timeoutMs),
   ]);
+  draft.limits = gate.decisions;
   if (!gate.ok) {
     signal.dispose();
-    finish(ctx, record(call, info, consumer, ERROR_CATALOG[gate.refusal.code].status, null, null, null, 'BYPASS', gate.refusal.code));
+    draft.cache = 'BYPASS';
+    draft.errorCode = gate.refusal.code;
     return refusalResponse(gate.refusal, { ...gate.headers, [SLUICE_HEADERS.route]: route.name }, protocol);
   }
   const status: CacheStatus = cache.status === 'bypass' ? 'BYPASS' : found.hit ? 'HIT' : 'MISS';
+  draft.cache = status;
   const policyHeaders = { ...gate.admission.headers, [SLUICE_HEADERS.cache]: status };
   if (found.hit) {
     signal.dispose();
     ctx.waitUntil(gate.admission.settle(null, null));
-    finish(ctx, record(call, info, consumer, 200, null, null, null, 'HIT', null));
-    return cachedResponse(found.hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
+    const hit = found.hit;
+    draft.provider = hit.provider;
+    draft.model = hit.model;
+    draft.usage = hit.usage ? recordUsage(hit.usage, body, 0) : null;
+    draft.costUsd = 0;
+    draft.keepResponseBody(hit.kind === 'json' ? (hit.text ?? '') : (hit.pieces ?? []).join(''));
+    return cachedResponse(hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
   }
   const outcome = await run(call, route.strategy, route.name);
   const headers = { ...routeHeaders(route, call, outcome.ok ? outcome.answer : null), ...policyHeaders };
   if (!outcome.ok) {
     signal.dispose();
     ctx.waitUntil(gate.admission.settle(null, null));
-    const response = failureResponse(outcome.failure, call.attempts, protocol);
-    finish(ctx, record(call, info, consumer, response.status, outcome.failure, null, null, status, null));
-    return withHeaders(response, headers);
+    draft.errorCode = clientCode(outcome.failure);
+    return withHeaders(failureResponse(outcome.failure, call.attempts, protocol), headers);
   }
   const answer = outcome.answer;
   const servedKey = `${answer.served.provider}/${answer.served.model}`;
+  draft.provider = answer.served.provider;
+  draft.model = answer.served.model;
   if (answer.kind === 'json') {
     signal.dispose();
     const usage = recordUsage(answer.usage, body, 0);
     const text = answer.native || protocol.api === 'chat' ? answer.text : JSON.stringify(protocol.fromChat(answer.value, answerCtx));
     ctx.waitUntil(gate.admission.settle(answer.usage ?? asUsage(usage), servedKey));
     ctx.waitUntil(save(cache, ctx.store, { kind: 'json', text, pieces: null, provider: answer.served.provider, model: answer.served.model, usage: answer.usage }, found.generations, info.startedAt, timeoutMs));
-    finish(ctx, record(call, info, consumer, 200, null, usage, null, status, null));
+    draft.usage = usage;
+    draft.costUsd = costOf(ctx, servedKey, answer.usage ?? asUsage(usage));
+    draft.keepResponseBody(text);
     return jsonResponse(text, 200, headers);
   }
-  const ttfb = ctx.clock.now() - info.startedAt;
-  const pieces: string[] | null = cache.write ? [] : null;
+  // A stream's record is written when the stream ends, with what the stream carried.
+  draft.ttfbMs = ctx.clock.now() - info.startedAt;
+  draft.deferred = true;
+  const pieces: string[] | null = cache.write || ctx.plan.logging.bodies ? [] : null;
   let done!: (summary: StreamSummary) => void;
   const ended = new Promise<StreamSummary>((resolve) => (done = resolve));
+  let passed!: (whole: boolean) => void;
+  const collected = pieces ? new Promise<boolean>((resolve) => (passed = resolve)) : Promise.resolve(false);
+  // The relay reports its end before its last piece is written: wait for the whole body to pass.
   ctx.waitUntil(
-    ended.then(async (s) => {
+    Promise.all([ended, collected]).then(async ([s, whole]) => {
       signal.dispose();
       const usage = recordUsage(s.usage, body, s.outputChars);
       const state = s.outcome === 'done' ? 200 : s.failure?.code === 'client_closed' ? 499 : 502;
+      draft.usage = usage;
+      draft.costUsd = costOf(ctx, servedKey, s.usage ?? asUsage(usage));
+      if (s.failure) draft.errorCode = s.failure.code;
+      if (pieces) draft.keepResponseBody(pieces.join(''));
       await gate.admission.settle(s.usage ?? asUsage(usage), servedKey);
-      if (s.outcome === 'done' && pieces) await save(cache, ctx.store, { kind: 'stream', text: null, pieces, provider: answer.served.provider, model: answer.served.model, usage: s.usage }, found.generations, info.startedAt, timeoutMs);
-      return writeRecord(ctx, record(call, info, consumer, state, s.failure, usage, ttfb, status, null));
+      if (s.outcome === 'done' && whole && pieces && cache.write) {
+        await save(cache, ctx.store, { kind: 'stream', text: null, pieces, provider: answer.served.provider, model: answer.served.model, usage: s.usage }, found.generations, info.startedAt, timeoutMs);
+      }
+      await writeRecord(ctx, draft.finish(state, ctx.clock.now()));
     }),
   );
   const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
-  return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }
 
-/** Usage in OpenAI's shape from a recorded (possibly estimated) usage. */
-function asUsage(u: RecordedUsage): Usage {
-  return { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens };
+/** USD at the Plan's price of the model that answered; null when it has no price. */
+function costOf(ctx: HandlerContext, served: string, usage: Usage): number | null {
+  const price = ctx.plan.prices[served];
+  return price ? costMicroUsd(price, usage) / 1_000_000 : null;
 }
 
-/** Passes pieces through while keeping a copy for the cache (keep-alives left out; gives up past `max` characters). */
-async function* collect(source: AsyncGenerator<string, void, undefined>, into: string[], max: number): AsyncGenerator<string, void, undefined> {
+/** Writes a finished record; a failing sink is reported without the record's content. */
+export async function writeRecord(ctx: HandlerContext, r: RequestRecord): Promise<void> {
+  try {
+    await ctx.log.write(r);
+  } catch {
+    console.error('sluice: a request record could not be written');
+  }
+}
+
+/**
+ * Passes pieces through while keeping a copy for the cache (keep-alives left out; gives up past
+ * `max` characters). `passed(true)` once every piece went through and was kept, else `passed(false)`.
+ */
+async function* collect(source: AsyncGenerator<string, void, undefined>, into: string[], max: number, passed: (whole: boolean) => void): AsyncGenerator<string, void, undefined> {
   let size = 0;
+  let whole = false;
   try {
     for (;;) {
       const next = await source.next();
-      if (next.done) return;
+      if (next.done) {
+        whole = size <= max;
+        return;
+      }
       if (!next.value.startsWith(':')) {
         size += next.value.length;
         if (size <= max) into.push(next.value);
@@ -149,6 +198,7 @@ async function* collect(source: AsyncGenerator<string, void, undefined>, into: s
       yield next.value;
     }
   } finally {
+    passed(whole);
     await source.return(undefined);
   }
 }
@@ -206,48 +256,4 @@ function routeHeaders(route: PlanRoute, call: Call, answer: Answer | null): Reco
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   return response;
-}
-
-function record(
-  call: Call,
-  info: RequestInfo,
-  consumer: PlanConsumer | null,
-  status: number,
-  f: Failure | null,
-  usage: RequestRecord['usage'],
-  ttfbMs: number | null,
-  cache: CacheStatus,
-  refusedBy: string | null,
-): RequestRecord {
-  const now = call.ctx.clock.now();
-  return {
-    version: 1,
-    time: new Date(info.startedAt).toISOString(),
-    requestId: info.id,
-    planHash: call.ctx.plan.hash,
-    endpoint: call.endpoint,
-    route: call.route.name,
-    consumer: consumer?.name ?? null,
-    requestedModel: typeof call.clientBody.model === 'string' ? call.clientBody.model : null,
-    stream: call.stream,
-    attempts: call.attempts,
-    status,
-    errorCode: f ? clientCode(f) : refusedBy,
-    cache,
-    usage,
-    latencyMs: now - info.startedAt,
-    ttfbMs: ttfbMs ?? (status === 200 ? now - info.startedAt : null),
-  };
-}
-
-function finish(ctx: HandlerContext, r: RequestRecord): void {
-  ctx.waitUntil(writeRecord(ctx, r));
-}
-
-async function writeRecord(ctx: HandlerContext, r: RequestRecord): Promise<void> {
-  try {
-    await ctx.log.write(r);
-  } catch {
-    console.error('sluice: a request record could not be written');
-  }
 }

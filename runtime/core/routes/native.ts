@@ -11,12 +11,13 @@ import { apiKeyOf } from '../../providers/credentials.ts';
 import { adapterFor } from '../../providers/registry.ts';
 import { requestSignal } from '../../routing/call.ts';
 import { transportFailure } from '../../routing/attempt.ts';
-import { failureResponse } from '../../routing/failure-response.ts';
+import { clientCode, failureResponse } from '../../routing/failure-response.ts';
 import type { HandlerContext } from '../context.ts';
 import { GatewayError } from '../errors.ts';
 import { NO_CLIENT_RETRY, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
 import type { GatewayRequest } from '../request.ts';
+import type { RequestInfo } from './completions.ts';
 
 /** Time a native call may take in all. */
 const NATIVE_DEADLINE_MS = 600_000;
@@ -31,14 +32,19 @@ function allowed(ctx: HandlerContext, consumer: PlanConsumer | null, provider: s
 }
 
 /** Serves a native pass-through call. */
-export async function native(request: GatewayRequest, ctx: HandlerContext, providerName: string, path: string, search: string): Promise<Response> {
+export async function native(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, providerName: string, path: string, search: string): Promise<Response> {
   const consumer = await identify(request, ctx);
+  info.record.consumer = consumer;
   const provider: PlanProvider | undefined = ctx.plan.providers[providerName];
   const adapter = provider ? adapterFor(provider) : null;
   if (!provider || !adapter?.native) throw new GatewayError('not_found', `There is no native API for "${providerName.slice(0, 64)}" on this gateway.`);
   if (!allowed(ctx, consumer, provider.name)) throw new GatewayError('provider_forbidden', `Your key may not call provider ${provider.name} directly.`);
+  info.record.provider = provider.name;
   const key = await apiKeyOf(provider, ctx);
-  if (key !== null && typeof key !== 'string') return failureResponse(key, []);
+  if (key !== null && typeof key !== 'string') {
+    info.record.errorCode = clientCode(key);
+    return failureResponse(key, []);
+  }
   // The adapter's headers are defaults; the client's own API headers (version, beta) win.
   // No header that carries a credential is ever taken from the client.
   const headers: Record<string, string> = adapter.native.headers(provider as never, key);
@@ -73,6 +79,7 @@ export async function native(request: GatewayRequest, ctx: HandlerContext, provi
   } catch (err) {
     signal.dispose();
     const f = transportFailure(err, null);
+    info.record.errorCode = clientCode(f);
     const response = failureResponse(f, []);
     for (const [k, v] of Object.entries(NO_CLIENT_RETRY)) response.headers.set(k, v);
     return response;

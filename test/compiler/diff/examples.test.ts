@@ -45,11 +45,21 @@ describe('diff: compiled examples', () => {
     ]);
   });
 
-  it('the dev stage turns body logging on', () => {
+  it('the dev stage turns body logging on and alarms off', () => {
     expect(changesOf(base, compile(TEXT, 'dev')).map((c) => [c.message, c.flags])).toEqual([
       ['gateway: stage default → dev', []],
       ['logging: bodies turned on', ['loosens-security']],
       ['logging: retention 90 days → 7 days', []],
+      ['alerts: alarms turned off', ['loosens-security']],
+    ]);
+  });
+
+  it('raising the 5xx alarm and removing the on-call address read as weakened alerting', () => {
+    const raised = edited('  server_error_rate: 2%\n', '  server_error_rate: 10%\n');
+    const head = compile(raised.replace('  notify:\n    - email: oncall@example.com\n', ''));
+    expect(changesOf(base, head)).toEqual([
+      { section: 'alerts', subject: 'alerts', action: 'changed', message: 'alerts: 5xx rate alarm 2% → 10%', flags: ['loosens-security'] },
+      { section: 'alerts', subject: 'alerts', action: 'removed', message: 'alerts: notify email oncall@example.com removed', flags: ['loosens-security'] },
     ]);
   });
 });

@@ -279,6 +279,18 @@ export const DEFAULT_PLAN: Plan = {
     clientIp: 'hashed',
     metadata: false,
   },
+  alerts: {
+    enabled: true,
+    topicArn: null,
+    notify: [{ kind: 'email', address: 'oncall@example.com' }],
+    periodMs: 300_000,
+    evaluationPeriods: 2,
+    serverErrorPercent: 5,
+    p99LatencyMs: 60_000,
+    providerErrorPercent: 25,
+    budgetUsedPercent: 80,
+    droppedLogRecords: true,
+  },
   edge: {
     domain: null,
     priceClass: '100',

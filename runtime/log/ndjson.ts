@@ -1,0 +1,174 @@
+/**
+ * Request records as NDJSON files, for `sluice dev`: one JSON line per record, appended to
+ * `<dir>/<YYYY-MM-DD>.ndjson` by the UTC day the request arrived. One queue serializes the
+ * appends, so concurrent requests never interleave lines. The queue is bounded: a slow disk
+ * costs records (counted), never memory. A failing disk is reported once and never thrown.
+ * @module
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogSink, RequestRecord } from './types.ts';
+
+/** Where `sluice dev` keeps request records for a project: `<cwd>/.sluice/logs` (git-ignored with the rest of `.sluice/`). */
+export function devLogDir(cwd: string): string {
+  return join(cwd, '.sluice', 'logs');
+}
+
+/** How a record's file is named: the UTC day of its `time`. */
+export const NDJSON_FILE = /^(\d{4}-\d{2}-\d{2})\.ndjson$/;
+
+/** Options of {@link createNdjsonSink}. */
+export interface NdjsonSinkOptions {
+  /**
+   * Records waiting for the disk at most; a record that arrives while this many wait is
+   * dropped and counted.
+   * @default 1000
+   */
+  readonly maxPending?: number;
+  /**
+   * Where the one-line reports go (append failure, first drop, the loss count at close).
+   * @default process.stderr
+   */
+  readonly stderr?: { write(text: string): unknown };
+}
+
+/** Records that did not reach the disk. */
+export interface LostRecords {
+  /** Dropped because `maxPending` records were already waiting (or written after close). */
+  readonly dropped: number;
+  /** Lost to an append error (or not serializable). */
+  readonly failed: number;
+}
+
+/** A LogSink over NDJSON files. */
+export interface NdjsonSink extends LogSink {
+  /** Resolves once the record is on disk, dropped or failed; never rejects. */
+  write(record: RequestRecord): Promise<void>;
+  /** What was lost so far. */
+  lost(): LostRecords;
+  /** Waits for the queued records, reports any loss once, and drops what is written afterwards. */
+  close(): Promise<void>;
+}
+
+interface Queued {
+  readonly file: string;
+  readonly line: string;
+  readonly done: () => void;
+}
+
+/** The file a record goes to: its UTC day, or today's when its time does not parse. */
+export function ndjsonFileFor(record: Pick<RequestRecord, 'time'>, now: number = Date.now()): string {
+  const t = Date.parse(record.time);
+  return `${new Date(Number.isNaN(t) ? now : t).toISOString().slice(0, 10)}.ndjson`;
+}
+
+/** The short reason of a file-system error, without paths or stack. */
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const known: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a parent is not a directory',
+    EEXIST: 'a file is in the way',
+    EISDIR: 'a directory is in the way',
+  };
+  return (code && known[code]) ?? code ?? 'write failed';
+}
+
+/**
+ * Creates a sink that appends each record as one line to `<dir>/<UTC day>.ndjson`, creating
+ * `dir` on the first write. Throws only for invalid options.
+ * @example
+ *   const log = createNdjsonSink(devLogDir(process.cwd()));
+ *   await log.write(record);
+ *   await log.close();
+ */
+export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): NdjsonSink {
+  const maxPending = options.maxPending ?? 1000;
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new Error(`maxPending must be a whole number of at least 1, not ${maxPending}`);
+  const stderr = options.stderr ?? process.stderr;
+  const queue: Queued[] = [];
+  const reported = new Set<string>();
+  let inFlight = 0;
+  let draining: Promise<void> | null = null;
+  let dirReady = false;
+  /** After a failed append the file may end in part of a line: the next append starts a new one. */
+  let brokenLine = false;
+  let closed = false;
+  let dropped = 0;
+  let failed = 0;
+
+  const reportOnce = (kind: string, message: string): void => {
+    if (reported.has(kind)) return;
+    reported.add(kind);
+    stderr.write(`sluice: ${message}\n`);
+  };
+
+  const append = async (file: string, text: string, count: number): Promise<void> => {
+    try {
+      if (!dirReady) {
+        await mkdir(dir, { recursive: true });
+        dirReady = true;
+      }
+      await appendFile(join(dir, file), brokenLine ? `\n${text}` : text);
+      brokenLine = false;
+    } catch (err) {
+      dirReady = false;
+      brokenLine = true;
+      failed += count;
+      reportOnce('append', `request records cannot be written to ${dir} (${reason(err)}); requests are still served, their records are lost`);
+    }
+  };
+
+  /** Appends the queue in order, one call per run of records for the same file. */
+  const drainQueue = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const file = queue[0]!.file;
+      let n = 1;
+      while (n < queue.length && queue[n]!.file === file) n++;
+      const batch = queue.splice(0, n);
+      inFlight = batch.length;
+      await append(file, batch.map((q) => q.line).join(''), batch.length);
+      inFlight = 0;
+      for (const q of batch) q.done();
+    }
+  };
+
+  const kick = (): void => {
+    draining ??= drainQueue().finally(() => {
+      draining = null;
+      if (queue.length > 0) kick();
+    });
+  };
+
+  const write = (record: RequestRecord): Promise<void> => {
+    if (closed || queue.length + inFlight >= maxPending) {
+      dropped++;
+      if (!closed) reportOnce('drop', `request records arrive faster than ${dir} takes them; dropping those beyond ${maxPending} waiting`);
+      return Promise.resolve();
+    }
+    let line: string;
+    try {
+      line = `${JSON.stringify(record)}\n`;
+    } catch {
+      failed++;
+      reportOnce('serialize', 'a request record could not be serialized and was not written');
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => {
+      queue.push({ file: ndjsonFileFor(record), line, done });
+      kick();
+    });
+  };
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    while (draining) await draining;
+    const lost = dropped + failed;
+    if (lost > 0) reportOnce('close', `${lost} request record${lost === 1 ? ' was' : 's were'} not written to ${dir} (${dropped} dropped, ${failed} failed)`);
+  };
+
+  return { write, lost: () => ({ dropped, failed }), close };
+}

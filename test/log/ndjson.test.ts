@@ -1,0 +1,157 @@
+/**
+ * The NDJSON sink of `sluice dev`: one whole line per record under concurrency, one file per
+ * UTC day, a bounded queue that drops and counts, and a failing disk reported once, never thrown.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNdjsonSink, devLogDir, ndjsonFileFor } from '../../runtime/log/ndjson.ts';
+import type { RequestRecord } from '../../runtime/log/types.ts';
+
+/** A complete version-1 record; `overrides` change single fields. */
+function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    v: 1,
+    time: '2025-03-01T12:00:00.000Z',
+    requestId: 'req-1',
+    gateway: 'test',
+    stage: 'default',
+    planHash: 'sha256:0000',
+    endpoint: 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    route: 'chat',
+    consumer: 'team',
+    clientIp: null,
+    country: null,
+    requestedModel: 'gpt-4o-mini',
+    stream: false,
+    attempts: [{ provider: 'mock', model: 'mock-small', status: 200, errorClass: null, latencyMs: 5 }],
+    provider: 'mock',
+    model: 'mock-small',
+    status: 200,
+    errorCode: null,
+    cache: null,
+    limits: [],
+    usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+    costUsd: 0.001,
+    latencyMs: 12,
+    ttfbMs: 12,
+    metadata: null,
+    ...overrides,
+  };
+}
+
+/** Collects what the sink reports. */
+function capture(): { write(text: string): void; readonly text: string[] } {
+  const text: string[] = [];
+  return { text, write: (t) => void text.push(t) };
+}
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sluice-ndjson-'));
+const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').slice(0, -1);
+
+describe('createNdjsonSink', () => {
+  it('creates the directory and appends one JSON line per record to the UTC day file', async () => {
+    const dir = join(tempDir(), '.sluice', 'logs');
+    const sink = createNdjsonSink(dir);
+    const r = record();
+    await sink.write(r);
+    await sink.write(record({ requestId: 'req-2' }));
+    await sink.close();
+    expect(readdirSync(dir)).toEqual(['2025-03-01.ndjson']);
+    const written = lines(join(dir, '2025-03-01.ndjson'));
+    expect(written.map((l) => JSON.parse(l) as RequestRecord)).toEqual([r, { ...r, requestId: 'req-2' }]);
+    expect(sink.lost()).toEqual({ dropped: 0, failed: 0 });
+  });
+
+  it('keeps every line whole and in order when many large records arrive at once', async () => {
+    const dir = tempDir();
+    const sink = createNdjsonSink(dir, { maxPending: 1000 });
+    const body = 'x'.repeat(100_000); // larger than a pipe buffer, so a torn write would show
+    await Promise.all(Array.from({ length: 300 }, (_, i) => sink.write(record({ requestId: `req-${i}`, requestBody: body }))));
+    await sink.close();
+    const written = lines(join(dir, '2025-03-01.ndjson')).map((l) => JSON.parse(l) as RequestRecord);
+    expect(written.map((r) => r.requestId)).toEqual(Array.from({ length: 300 }, (_, i) => `req-${i}`));
+    expect(written.every((r) => r.requestBody === body)).toBe(true);
+  });
+
+  it('writes records on both sides of UTC midnight to two files', async () => {
+    const dir = tempDir();
+    const sink = createNdjsonSink(dir);
+    await Promise.all([
+      sink.write(record({ requestId: 'before', time: '2025-03-01T23:59:59.999Z' })),
+      sink.write(record({ requestId: 'after', time: '2025-03-02T00:00:00.000Z' })),
+      sink.write(record({ requestId: 'before-2', time: '2025-03-01T23:59:59.000Z' })),
+    ]);
+    await sink.close();
+    expect(readdirSync(dir).sort()).toEqual(['2025-03-01.ndjson', '2025-03-02.ndjson']);
+    expect(lines(join(dir, '2025-03-01.ndjson')).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['before', 'before-2']);
+    expect(lines(join(dir, '2025-03-02.ndjson')).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['after']);
+  });
+
+  it('names the file by the UTC day, whatever the offset in the time', () => {
+    expect(ndjsonFileFor({ time: '2025-03-01T23:30:00-02:00' })).toBe('2025-03-02.ndjson');
+    expect(ndjsonFileFor({ time: 'not a time' }, Date.parse('2025-04-05T06:00:00Z'))).toBe('2025-04-05.ndjson');
+  });
+
+  it('reports an unwritable directory once on stderr, without a stack, and never rejects', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'file'), 'a file where the log directory should go');
+    const stderr = capture();
+    const sink = createNdjsonSink(join(root, 'file', 'logs'), { stderr });
+    const results = await Promise.allSettled([sink.write(record()), sink.write(record())]);
+    await sink.write(record());
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(stderr.text).toEqual([`sluice: request records cannot be written to ${join(root, 'file', 'logs')} (a parent is not a directory); requests are still served, their records are lost\n`]);
+    expect(sink.lost()).toEqual({ dropped: 0, failed: 3 });
+    await sink.close();
+    expect(stderr.text[1]).toBe(`sluice: 3 request records were not written to ${join(root, 'file', 'logs')} (0 dropped, 3 failed)\n`);
+    expect(stderr.text.join('')).not.toMatch(/\n\s+at /);
+  });
+
+  it('keeps at most maxPending records waiting and drops the rest, counted and reported once', async () => {
+    const dir = tempDir();
+    const stderr = capture();
+    const sink = createNdjsonSink(dir, { maxPending: 2, stderr });
+    // The first is being appended, the second waits; the next three find the queue full.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => sink.write(record({ requestId: `req-${i}` }))));
+    await sink.close();
+    expect(lines(join(dir, '2025-03-01.ndjson')).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['req-0', 'req-1']);
+    expect(sink.lost()).toEqual({ dropped: 3, failed: 0 });
+    expect(stderr.text.filter((t) => t.includes('dropping'))).toHaveLength(1);
+  });
+
+  it('waits for queued records on close and drops what comes after', async () => {
+    const dir = tempDir();
+    const sink = createNdjsonSink(dir, { stderr: capture() });
+    void sink.write(record({ requestId: 'queued' }));
+    await sink.close();
+    await sink.write(record({ requestId: 'late' }));
+    expect(lines(join(dir, '2025-03-01.ndjson')).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['queued']);
+    expect(sink.lost().dropped).toBe(1);
+  });
+
+  it('starts a new line after a failed append so one failure does not spoil the next record', async () => {
+    const root = tempDir();
+    const dir = join(root, 'logs');
+    writeFileSync(dir, 'in the way');
+    const sink = createNdjsonSink(dir, { stderr: capture() });
+    await sink.write(record({ requestId: 'lost' }));
+    rmSync(dir);
+    await sink.write(record({ requestId: 'kept' }));
+    await sink.close();
+    const text = readFileSync(join(dir, '2025-03-01.ndjson'), 'utf8');
+    expect(text.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['kept']);
+    expect(sink.lost()).toEqual({ dropped: 0, failed: 1 });
+  });
+
+  it('refuses an invalid maxPending when built', () => {
+    expect(() => createNdjsonSink(tempDir(), { maxPending: 0 })).toThrow('maxPending must be a whole number of at least 1, not 0');
+  });
+
+  it("puts sluice dev's records under <cwd>/.sluice/logs", () => {
+    expect(devLogDir('/project')).toBe(join('/project', '.sluice', 'logs'));
+  });
+});
