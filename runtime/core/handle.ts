@@ -1,7 +1,8 @@
 /**
  * The request pipeline's entry: a function of the Plan and its injected dependencies over
- * Fetch-API `Request` / `Response`. Every answer carries `x-sluice-request-id`; every
- * failure is an OpenAI-shape error with a stable code, never a stack trace.
+ * Fetch-API `Request` / `Response`. Every answer carries `x-sluice-request-id` and
+ * `x-sluice-cache`; every failure is an OpenAI-shape error with a stable code, never a
+ * stack trace.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -75,6 +76,8 @@ export async function handle(request: GatewayRequest, ctx: HandlerContext): Prom
     response = toErrorResponse(error, protocol.errorBody);
   }
   response.headers.set(SLUICE_HEADERS.requestId, info.id);
+  // Answers that never reached the cache (refusals, bad requests, health, models) say so too.
+  if (!response.headers.has(SLUICE_HEADERS.cache)) response.headers.set(SLUICE_HEADERS.cache, 'BYPASS');
   if (!record.deferred) finishRecord(ctx, record, response.status);
   return response;
 }

@@ -9,8 +9,9 @@ import type { Writable } from 'node:stream';
 import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
 import { errorResponse, isGatewayError, toErrorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
+import { SLUICE_HEADERS } from '../core/headers.ts';
 import { ORIGIN_VERIFY_HEADER } from './config.ts';
-import { eventHeaders, toRequest } from './event.ts';
+import { eventHeaders, toRequest, viewerIp } from './event.ts';
 import { originVerified } from './origin-verify.ts';
 import type { SecretCache } from './secret-cache.ts';
 import { writeResponse } from './response-stream.ts';
@@ -30,28 +31,52 @@ export interface LambdaDeps {
 export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGatewayProxyEvent, void> {
   return async (event, responseStream: Writable, context: Context) => {
     const pending: Promise<unknown>[] = [];
+    let headers: Headers | null = null;
+    try {
+      headers = eventHeaders(event);
+    } catch {
+      // answered as a malformed request below
+    }
+    const sourceIp = event?.requestContext?.identity?.sourceIp ?? null;
     const ctx: HandlerContext = {
       ...deps.runtime,
       waitUntil: (work) => void pending.push(work),
-      clientIp: event?.requestContext?.identity?.sourceIp ?? null,
+      clientIp: headers ? viewerIp(headers, sourceIp) : sourceIp,
       requestId: event?.requestContext?.requestId ?? context.awsRequestId ?? null,
     };
-    const response = await respond(event, deps, ctx);
-    await writeResponse(responseStream, response);
+    // The client is gone when the response stream closes or fails before the answer ended:
+    // the upstream call, a backoff or a stream relay stops then, not at the next write.
+    const gone = new AbortController();
+    const leave = (): void => {
+      if (!responseStream.writableFinished) gone.abort();
+    };
+    responseStream.once('close', leave);
+    responseStream.once('error', leave);
+    const response = await respond(event, headers, deps, ctx, gone.signal);
+    if (!response.headers.has(SLUICE_HEADERS.cache)) response.headers.set(SLUICE_HEADERS.cache, 'BYPASS');
+    try {
+      await writeResponse(responseStream, response);
+    } catch {
+      // The client left mid-answer: what was written stays written; the work below still runs.
+      gone.abort();
+      await response.body?.cancel().catch(() => undefined);
+    }
+    responseStream.off('close', leave);
+    responseStream.off('error', leave);
     await Promise.allSettled(pending);
   };
 }
 
-async function respond(event: APIGatewayProxyEvent, deps: LambdaDeps, ctx: HandlerContext): Promise<Response> {
+async function respond(event: APIGatewayProxyEvent, read: Headers | null, deps: LambdaDeps, ctx: HandlerContext, signal: AbortSignal): Promise<Response> {
   try {
-    const headers = eventHeaders(event);
+    const headers = read ?? eventHeaders(event);
     const presented = headers.get(ORIGIN_VERIFY_HEADER);
     // The secret never travels further than this check.
     headers.delete(ORIGIN_VERIFY_HEADER);
     if (!(await originAllowed(presented, deps))) {
       return errorResponse('origin_forbidden', 'Call this gateway through its public endpoint.');
     }
-    return await handle(toRequest(event, headers), ctx);
+    return await handle(toRequest(event, headers, signal), ctx);
   } catch (error) {
     if (!isGatewayError(error)) console.error('sluice: request failed before the pipeline');
     return toErrorResponse(error);

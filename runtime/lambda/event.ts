@@ -23,8 +23,29 @@ export function eventHeaders(event: APIGatewayProxyEvent): Headers {
   return headers;
 }
 
-/** The `Request` for `event`, with `headers` (already read and filtered by the caller). */
-export function toRequest(event: APIGatewayProxyEvent, headers: Headers): Request {
+/**
+ * The viewer's IP behind CloudFront. API Gateway's `sourceIp` is the CloudFront edge, so the
+ * viewer comes from `CloudFront-Viewer-Address` (`<ip>:<port>`, set by CloudFront) or else from
+ * the `X-Forwarded-For` entry CloudFront appended just before that edge (entries further left
+ * are the client's own claims). Without either, `sourceIp`.
+ */
+export function viewerIp(headers: Headers, sourceIp: string | null): string | null {
+  const address = headers.get('cloudfront-viewer-address');
+  if (address) {
+    const cut = address.lastIndexOf(':');
+    const ip = (cut > 0 ? address.slice(0, cut) : address).replace(/^\[|\]$/g, '').trim();
+    if (ip && ip.length <= 45) return ip;
+  }
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  if (hops.length >= 2 && sourceIp !== null && hops[hops.length - 1] === sourceIp) {
+    const viewer = hops[hops.length - 2]!;
+    if (viewer.length <= 45) return viewer;
+  }
+  return sourceIp;
+}
+
+/** The `Request` for `event`, with `headers` (already read and filtered by the caller); `signal` fires when the client is gone. */
+export function toRequest(event: APIGatewayProxyEvent, headers: Headers, signal?: AbortSignal): Request {
   const method = event.httpMethod;
   if (typeof method !== 'string' || typeof event.path !== 'string' || !event.path.startsWith('/')) {
     throw new GatewayError('invalid_request', 'The request has no method or path.');
@@ -33,7 +54,7 @@ export function toRequest(event: APIGatewayProxyEvent, headers: Headers): Reques
     const url = new URL(`https://${headers.get('host') ?? 'gateway.invalid'}`);
     url.pathname = event.path;
     url.search = eventQuery(event);
-    return new Request(url, { method, headers, body: eventBody(event, method) });
+    return new Request(url, { method, headers, body: eventBody(event, method), ...(signal ? { signal } : {}) });
   } catch {
     // Bad host header, forbidden method (CONNECT, TRACE) and the like: the client's fault, not a crash.
     throw new GatewayError('invalid_request', 'The request line or host is malformed.');

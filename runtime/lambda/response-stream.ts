@@ -24,7 +24,8 @@ export function preludeOf(response: Response, extraHeaders: Readonly<Record<stri
 }
 
 /**
- * Streams `response` into `responseStream` and resolves when the stream has ended.
+ * Streams `response` into `responseStream` and resolves when the stream has ended; rejects
+ * when it was destroyed first (the client left).
  * Chunks are written as they arrive, respecting backpressure, so SSE reaches the client unbuffered.
  */
 export async function writeResponse(
@@ -36,7 +37,9 @@ export async function writeResponse(
   try {
     if (response.body) {
       for await (const chunk of response.body) {
-        if (!out.write(chunk)) await once(out, 'drain');
+        // A stream destroyed under us (the client left) takes no more writes and never drains.
+        if (out.destroyed) break;
+        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
       }
     }
   } finally {

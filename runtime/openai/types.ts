@@ -12,7 +12,8 @@ export interface Usage {
   readonly prompt_tokens: number;
   readonly completion_tokens: number;
   readonly total_tokens: number;
-  readonly prompt_tokens_details?: { readonly cached_tokens?: number };
+  /** `cached_tokens`: prompt tokens read from the provider's prompt cache; `cache_creation_tokens`: written to it (Anthropic, Bedrock). */
+  readonly prompt_tokens_details?: { readonly cached_tokens?: number; readonly cache_creation_tokens?: number };
   readonly completion_tokens_details?: { readonly reasoning_tokens?: number };
 }
 

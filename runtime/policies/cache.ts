@@ -56,7 +56,10 @@ export function cacheKey(route: PlanRoute, api: string, consumer: PlanConsumer |
   for (const [k, v] of Object.entries(body)) if (!IGNORED.has(k)) fields[k] = v;
   const keyHeaders = route.cache.keyHeaders.map((h) => [h, headers.get(h)]);
   const scope = route.cache.scope === 'shared' ? '*' : (consumer?.name ?? '-');
-  const text = JSON.stringify(canonical({ v: 1, route: route.name, api, scope, stream, fields, keyHeaders }));
+  // A stream's pieces hold its usage chunk only when the client asked for one.
+  const options = body.stream_options;
+  const usageChunk = stream && typeof options === 'object' && options !== null && (options as Record<string, unknown>).include_usage === true;
+  const text = JSON.stringify(canonical({ v: 1, route: route.name, api, scope, stream, usageChunk, fields, keyHeaders }));
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Spend in micro-USD (integers, so counters stay exact): the cost of an answer from the
- * Plan's price of the model that served it, with cached-read and reasoning tokens at their
- * own rates when the provider reports them, and the worst case a request can reach.
+ * Plan's price of the model that served it, with cache-read, cache-write and reasoning tokens
+ * at their own rates when the provider reports them, and the worst case a request can reach.
  * @module
  */
 import type { Usage } from '../openai/types.ts';
@@ -10,9 +10,14 @@ import type { PlanPrice } from '../plan.ts';
 /** Prices are USD per million tokens, so price × tokens is micro-USD. */
 export function costMicroUsd(price: PlanPrice, usage: Usage): number {
   const cached = Math.min(usage.prompt_tokens, usage.prompt_tokens_details?.cached_tokens ?? 0);
+  const written = Math.min(usage.prompt_tokens - cached, usage.prompt_tokens_details?.cache_creation_tokens ?? 0);
   const reasoning = Math.min(usage.completion_tokens, usage.completion_tokens_details?.reasoning_tokens ?? 0);
   const cost =
-    (usage.prompt_tokens - cached) * price.input + cached * price.cachedInput + (usage.completion_tokens - reasoning) * price.output + reasoning * price.reasoning;
+    (usage.prompt_tokens - cached - written) * price.input +
+    cached * price.cachedInput +
+    written * price.cacheWrite +
+    (usage.completion_tokens - reasoning) * price.output +
+    reasoning * price.reasoning;
   return Math.ceil(cost);
 }
 

@@ -27,6 +27,8 @@ export interface BreakerBoard {
   available(key: string, now: number): boolean;
   success(key: string): void;
   failure(key: string, now: number): void;
+  /** Gives back a probe claimed by `acquire` that ended with no verdict (the client left, the deadline passed). */
+  release(key: string): void;
 }
 
 /** A board of breakers with the given tuning. */
@@ -60,6 +62,10 @@ export function createBreakers(options: Partial<BreakerOptions> = {}): BreakerBo
         s.failures = 0;
         s.probing = false;
       }
+    },
+    release(key) {
+      const s = states.get(key);
+      if (s) s.probing = false;
     },
     failure(key, now) {
       const s = stateOf(key);

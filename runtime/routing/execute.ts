@@ -9,7 +9,7 @@ import type { Outcome } from './answer.ts';
 import { attempt, stopFailure } from './attempt.ts';
 import { retryDelay, sleep } from './backoff.ts';
 import type { Call, StopReason } from './call.ts';
-import { countsAgainstTarget, failure, matches } from './failure.ts';
+import { countsAgainstTarget, failure, matches, type ErrorClass } from './failure.ts';
 import { conditionHolds, pickChild } from './pick.ts';
 
 /** Runs `node` for `call`; `where` names the node's position (for sticky choices). */
@@ -46,6 +46,9 @@ async function runFallback(call: Call, node: PlanFallbackNode, where: string): P
   return last!;
 }
 
+/** Failures the same target gives again on another try, whatever `retry.on` lists (a fallback may still help). */
+const UNCHANGING: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['invalid_request', 'context_length_exceeded', 'auth']);
+
 async function runTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   const { ctx, route } = call;
   const key = `${target.provider}/${target.model}`;
@@ -55,16 +58,26 @@ async function runTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
     if (!ctx.breakers.acquire(key, ctx.clock.now())) {
       return { ok: false, failure: failure('overloaded', 'circuit_open', `${key} is failing repeatedly; its circuit breaker is open.`) };
     }
-    const outcome = await attempt(call, target);
+    let outcome: Outcome;
+    try {
+      outcome = await attempt(call, target);
+    } catch (error) {
+      ctx.breakers.release(key);
+      throw error;
+    }
     if (outcome.ok) {
       ctx.breakers.success(key);
       return outcome;
     }
     const f = outcome.failure;
-    if (call.signal.aborted) return outcome;
+    if (call.signal.aborted) {
+      // No verdict on the target: a probe it was given goes back for the next caller.
+      ctx.breakers.release(key);
+      return outcome;
+    }
     if (countsAgainstTarget(f)) ctx.breakers.failure(key, ctx.clock.now());
     else ctx.breakers.success(key);
-    if (f.final || retry >= route.retry.attempts || !matches(f, route.retry.on)) return outcome;
+    if (f.final || UNCHANGING.has(f.class) || retry >= route.retry.attempts || !matches(f, route.retry.on)) return outcome;
     // A POST the provider may have accepted is not sent to it again, unless the client made it idempotent.
     if (f.maybeAccepted && call.idempotencyKey === null) return outcome;
     const wait = retryDelay(retry + 1, route.retry, f.retryAfterMs, ctx.random);

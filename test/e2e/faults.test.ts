@@ -144,6 +144,39 @@ describe('retries and fallbacks', () => {
     expect((err as Error).message).toContain('primary/gpt-4o-mini 500, primary/gpt-4o-mini 500, secondary/llama-3.1-8b 502, secondary/llama-3.1-8b 502');
   });
 
+  it('never retries what another try cannot change, even when retry.on lists it; a fallback may still take it', async () => {
+    const r = await setup();
+    r.fakes.byName.primary.script(fail(400, { code: 'context_length_exceeded', message: 'This model’s maximum context length is 128000 tokens.' }));
+    const data = await r.client.chat.completions.create({ model: 'stubborn', messages: ask });
+    expect(data.choices[0]?.message.content).toContain('secondary');
+    expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
+    r.fakes.byName.primary.reset();
+    r.fakes.byName.secondary.reset();
+    r.fakes.byName.primary.script(fail(400, { code: 'invalid_value', message: 'temperature is out of range' }));
+    const err = await r.client.chat.completions.create({ model: 'stubborn', messages: ask }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400 });
+    expect(r.fakes.tried()).toEqual(['primary']);
+    // A 5xx on the same route is retried as listed.
+    r.fakes.byName.primary.reset();
+    r.fakes.byName.primary.script(fail(500));
+    await r.client.chat.completions.create({ model: 'stubborn', messages: ask });
+    expect(r.fakes.tried()).toEqual(['primary', 'primary']);
+  });
+
+  it('retries a connection refused on the same target: the request was never sent', async () => {
+    const r = await setup();
+    // Nothing listens on the port any more: every connection is refused before a byte is sent.
+    await r.fakes.byName.primary.close();
+    const err = await r.client.chat.completions.create({ model: 'solo', messages: ask }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502 });
+    expect((err as Error).message).toMatch(/primary\/gpt-4o-mini.*primary\/gpt-4o-mini/);
+    const attempts = (await recordsAfter(r, 1)).at(-1)!.attempts;
+    expect(attempts.map((a) => [a.provider, a.errorClass])).toEqual([
+      ['primary', 'network'],
+      ['primary', 'network'],
+    ]);
+  });
+
   it('opens the circuit breaker after repeated failures and stops calling the target', async () => {
     const r = await setup();
     r.fakes.byName.primary.fallback = fail(500);

@@ -57,6 +57,10 @@ routes:
   careful:
     aliases: [careful]
     strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b], on: [rate_limited, overloaded, server, timeout, network, context_length_exceeded] }
+  stubborn:
+    aliases: [stubborn]
+    retry: { attempts: 2, on: [400, invalid_request, context_length_exceeded, 5xx] }
+    strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b], on: [context_length_exceeded] }
   azure: { aliases: [azure-gpt4o], strategy: azure/gpt-4o }
   cold: { aliases: [cold], strategy: { target: primary/gpt-4o-mini, params: { temperature: 0, max_tokens: 64 } } }
   tiered:

@@ -67,12 +67,14 @@ describe('sluice dev with state, through the openai SDK', () => {
     const err = await bad.chat.completions.create(ask('chat')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-sluice-cache')).toBe('BYPASS');
   });
 
   it('403 for a route the consumer may not use', async () => {
     const err = await client.chat.completions.create(ask('admin')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(err).toMatchObject({ status: 403, code: 'route_forbidden' });
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-sluice-cache')).toBe('BYPASS');
   });
 
   it('rate-limit headers on answers, then 429 RateLimitError with Retry-After and the same headers', async () => {
@@ -96,6 +98,7 @@ describe('sluice dev with state, through the openai SDK', () => {
     expect(e.headers?.get('x-ratelimit-limit-requests')).toBe('3');
     expect(e.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(e.headers?.get('x-ratelimit-reset-requests')).toMatch(/^(\d+s|1m0s|\d+ms)$/);
+    expect(e.headers?.get('x-sluice-cache')).toBe('BYPASS');
     expect(up.count).toBe(calls);
   });
 

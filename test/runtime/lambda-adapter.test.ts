@@ -1,12 +1,14 @@
 /** The Lambda adapter over recorded API Gateway REST proxy events, with a fake `awslambda` runtime global. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStreamingHandler } from '../../runtime/lambda/adapter.ts';
 import { createSecretCache } from '../../runtime/lambda/secret-cache.ts';
 import { CaptureStream, installFakeAwslambda } from '../support/fake-awslambda.ts';
 import { type EventFixture, FIXTURE_ORIGIN_SECRET, loadEvent } from '../support/fixtures.ts';
-import { testDeps } from '../support/context.ts';
-import { examplePlan } from '../support/compile.ts';
+import { memoryLog, testDeps } from '../support/context.ts';
+import { loggedIp } from '../../runtime/log/draft.ts';
+import { examplePlan, planFrom } from '../support/compile.ts';
+import { slowHeaders, startFakeUpstream, stream, type FakeUpstream } from '../support/fake-upstream/index.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:SluiceOriginVerify-AbCdEf';
 const plan = examplePlan('quickstart');
@@ -29,8 +31,9 @@ function setup({ values = [FIXTURE_ORIGIN_SECRET], secretId = SECRET_ARN }: Setu
   };
   const clock = { now: () => now };
   const secretCache = createSecretCache(fetch, clock, 300_000);
+  const log = memoryLog();
   const handler = createStreamingHandler({
-    runtime: testDeps(plan, { clock, secrets: secretCache.get }),
+    runtime: testDeps(plan, { clock, secrets: secretCache.get, log }),
     secretCache,
     originVerifySecretId: secretId ?? undefined,
   });
@@ -39,7 +42,7 @@ function setup({ values = [FIXTURE_ORIGIN_SECRET], secretId = SECRET_ARN }: Setu
     await handler(event, stream as unknown as awslambda.HttpResponseStream, { awsRequestId: 'lambda-request-id' } as Context);
     return { prelude: stream.prelude, text: stream.text, stream };
   };
-  return { invoke, fetches, advance: (ms: number) => (now += ms) };
+  return { invoke, fetches, records: log.records, advance: (ms: number) => (now += ms) };
 }
 
 const fixture = (name: EventFixture) => loadEvent(name);
@@ -59,6 +62,7 @@ describe('Lambda adapter', () => {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',
         'x-sluice-request-id': '2f1d7c1e-0b7a-4c55-9d0e-1f2a3b4c5d6e',
+        'x-sluice-cache': 'BYPASS',
       },
       cookies: [],
     });
@@ -93,6 +97,15 @@ describe('Lambda adapter', () => {
     expect(content.map((c) => c.choices[0]?.delta.content ?? '').join('')).toMatch(/^Hello from Sluice!|^The flaky mock answered/);
   });
 
+  it('records the viewer behind CloudFront, not the edge that called API Gateway', async () => {
+    const { invoke, records } = setup();
+    await invoke(fixture('chat-completions-post'));
+    expect(records).toHaveLength(1);
+    expect(records[0]!.clientIp).toBe(loggedIp(plan, '203.0.113.7'));
+    expect(records[0]!.clientIp).not.toBe(loggedIp(plan, '130.176.12.34'));
+    expect(records[0]!.country).toBe('DE');
+  });
+
   it.each(['unknown-path-get', 'root-get'] as const)('answers 404 not_found for %s', async (name) => {
     const { invoke } = setup();
     const { prelude, text } = await invoke(fixture(name));
@@ -107,6 +120,7 @@ describe('Lambda adapter', () => {
     expect(JSON.parse(text)).toEqual({
       error: { message: 'Call this gateway through its public endpoint.', type: 'permission_error', param: null, code: 'origin_forbidden' },
     });
+    expect((prelude?.headers as Record<string, string> | undefined)?.['x-sluice-cache']).toBe('BYPASS');
     expect(fetches).toEqual([]);
   });
 
@@ -167,5 +181,64 @@ describe('Lambda adapter', () => {
     delete event.requestContext;
     const { prelude } = await invoke(event as unknown as APIGatewayProxyEvent);
     expect(prelude?.headers).toMatchObject({ 'x-sluice-request-id': 'lambda-request-id' });
+  });
+});
+
+describe('Lambda adapter, client disconnect', () => {
+  let up: FakeUpstream;
+  beforeAll(async () => {
+    up = await startFakeUpstream({ name: 'up' });
+  });
+  afterAll(async () => {
+    await up?.close();
+  });
+
+  function streamingHandler() {
+    const proxyPlan = planFrom(`version: 1
+gateway: { name: lambda-gone, auth: none }
+providers:
+  up: { type: openai, base_url: "${up.baseUrl}", api_key: { env: UP_KEY } }
+route_defaults: { timeout: 10s, first_token_timeout: 10s, deadline: 20s, retry: { attempts: 0 } }
+routes:
+  chat: { aliases: [chat], strategy: up/gpt-4o-mini }
+`);
+    const secretCache = createSecretCache(async () => FIXTURE_ORIGIN_SECRET, { now: () => 0 }, 300_000);
+    const log = memoryLog();
+    const handler = createStreamingHandler({ runtime: testDeps(proxyPlan, { log, env: { UP_KEY: 'sk-lambda-upstream' } }), secretCache, originVerifySecretId: SECRET_ARN });
+    const event = fixture('chat-completions-post');
+    event.body = JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'Hello' }] });
+    event.isBase64Encoded = false;
+    return { handler, event, records: log.records };
+  }
+
+  it('aborts the upstream call when the response stream closes while the provider is still silent', async () => {
+    const { handler, event, records } = streamingHandler();
+    up.reset();
+    up.script(slowHeaders(5_000, stream({ content: 'too late' })));
+    const out = new CaptureStream();
+    const started = Date.now();
+    const done = handler(event, out as unknown as awslambda.HttpResponseStream, { awsRequestId: 'gone-1' } as Context);
+    await up.waitForRequests(1);
+    out.destroy();
+    await done;
+    await up.waitForSettled(3000);
+    expect(up.requests[0]!.outcome).toBe('client-closed');
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(records).toHaveLength(1);
+  });
+
+  it('stops relaying when the response stream fails mid-answer, and still writes the record', async () => {
+    const { handler, event, records } = streamingHandler();
+    up.reset();
+    up.script(stream({ chunks: Array.from({ length: 60 }, (_, i) => `w${i} `), delayMs: 50 }));
+    const out = new CaptureStream();
+    const done = handler(event, out as unknown as awslambda.HttpResponseStream, { awsRequestId: 'gone-2' } as Context);
+    await vi.waitFor(() => expect(out.text).toContain('w1 '), { timeout: 3000 });
+    out.destroy(new Error('client went away'));
+    await done;
+    await up.waitForSettled(3000);
+    expect(up.requests[0]!.outcome).toBe('client-closed');
+    expect(up.requests[0]!.eventsSent).toBeLessThan(60);
+    expect(records).toHaveLength(1);
   });
 });

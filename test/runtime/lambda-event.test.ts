@@ -1,6 +1,6 @@
 /** Conversion of API Gateway REST proxy events into Fetch `Request`s. */
 import { describe, expect, it } from 'vitest';
-import { eventHeaders, toRequest } from '../../runtime/lambda/event.ts';
+import { eventHeaders, toRequest, viewerIp } from '../../runtime/lambda/event.ts';
 import { loadEvent } from '../support/fixtures.ts';
 
 describe('toRequest', () => {
@@ -52,5 +52,27 @@ describe('toRequest', () => {
     const event = loadEvent('models-get');
     spoil(event);
     expect(() => toRequest(event, eventHeaders(event))).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+});
+
+describe('viewerIp', () => {
+  const edge = '130.176.12.34';
+  const h = (init: Record<string, string>) => new Headers(init);
+
+  it('takes the address CloudFront sets, without its port (IPv4 and IPv6)', () => {
+    expect(viewerIp(h({ 'CloudFront-Viewer-Address': '198.51.100.9:52301', 'X-Forwarded-For': `203.0.113.7, ${edge}` }), edge)).toBe('198.51.100.9');
+    expect(viewerIp(h({ 'CloudFront-Viewer-Address': '2001:db8::1:443' }), edge)).toBe('2001:db8::1');
+  });
+
+  it('else takes the X-Forwarded-For entry CloudFront appended before its own edge, not what the client claimed', () => {
+    const event = loadEvent('chat-completions-post');
+    expect(viewerIp(eventHeaders(event), event.requestContext.identity.sourceIp)).toBe('203.0.113.7');
+    expect(viewerIp(h({ 'X-Forwarded-For': `10.9.9.9, 203.0.113.7, ${edge}` }), edge)).toBe('203.0.113.7');
+  });
+
+  it('falls back to the source IP when no hop matches it or there is no header', () => {
+    expect(viewerIp(h({ 'X-Forwarded-For': '10.9.9.9, 10.8.8.8' }), edge)).toBe(edge);
+    expect(viewerIp(h({}), edge)).toBe(edge);
+    expect(viewerIp(h({}), null)).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ import { chatDone, counters, manualClock, sha, storeAt, sumOf } from './support.
 
 /** One hour before the end of January 2030 (UTC): a monthly budget resets in 3600 s. */
 const NOW = Date.UTC(2030, 0, 31, 23, 0, 0);
-const KEYS = { spender: 'sk-budget-spender', thrifty: 'sk-budget-thrifty', free: 'sk-budget-free' };
+const KEYS = { spender: 'sk-budget-spender', thrifty: 'sk-budget-thrifty', free: 'sk-budget-free', crowd: 'sk-budget-crowd' };
 /** What the fake reports for every stream: 200 prompt and 300 completion tokens. */
 const USAGE = { prompt_tokens: 200, completion_tokens: 300 };
 
@@ -42,6 +42,9 @@ consumers:
     limits: [{ budget_usd: 1, window: month }]
   free:
     keys: [{ sha256: ${sha(KEYS.free)} }]
+  crowd:
+    keys: [{ sha256: ${sha(KEYS.crowd)} }]
+    limits: [{ budget_usd: 0.1, window: month }]
 prices:
   primary/big-model: { input: 1000, output: 2000 }
   backup/small-model: { input: 10, output: 20 }
@@ -104,5 +107,21 @@ describe('a budget', () => {
     for (let i = 0; i < 4; i++) statuses.push((await chatDone(deps, ask, as('free'))).status);
     expect(statuses).toEqual([200, 200, 200, 200]);
     expect(Object.keys(await counters(client, tableName)).filter((k) => !k.startsWith('c#spender.') && !k.startsWith('c#thrifty.'))).toEqual([]);
+  });
+
+  it('cannot be overshot by simultaneous requests: each reserves its worst case before the call', async () => {
+    fakes.byName.primary.reset();
+    // Within what each request reserved: 4 prompt tokens (15 characters) and its max_tokens of 20.
+    fakes.byName.primary.fallback = stream({ usage: { prompt_tokens: 4, completion_tokens: 20 } });
+    const crowdAsk = { ...ask, max_tokens: 20 };
+    // Worst case per request: 4 × $1000/M + 20 × $2000/M = $0.044, so $0.10 holds two, never three.
+    const results = await Promise.all(Array.from({ length: 20 }, () => chatDone(deps, crowdAsk, as('crowd'))));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((st) => st === 200)).toHaveLength(2);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(18);
+    expect(results.filter((r) => r.status === 429).every((r) => (JSON.parse(r.text) as { error: { code: string } }).error.code === 'budget_exceeded')).toBe(true);
+    expect(fakes.byName.primary.count).toBe(2);
+    // Settled to the real usage: 2 × $0.044, within the budget.
+    expect(await spent('crowd')).toBe(88_000);
   });
 });

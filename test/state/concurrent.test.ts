@@ -132,6 +132,21 @@ describe('a concurrency lease', () => {
   });
 });
 
+describe('a concurrency lease after an unexpected failure', () => {
+  it('is released when the pipeline itself throws after admission (a bug, not a provider error)', async () => {
+    const broken = () => {
+      throw new Error('breaker board broke');
+    };
+    const { deps, limit } = rig({ breakers: { acquire: broken, available: broken, success: broken, failure: broken, release: broken } });
+    up.reset();
+    const r = await chatDone(deps, ask());
+    expect({ status: r.status, code: codeOf(r.text) }).toEqual({ status: 500, code: 'internal_error' });
+    expect(r.text).not.toContain('breaker board broke');
+    expect(up.count).toBe(0);
+    expect(await held(limit)).toBe(0);
+  });
+});
+
 describe("a dead holder's lease", () => {
   // A future moment at the start of an even epoch (slot A); the lease item's TTL is then in the future too.
   const T = (Math.floor(Date.UTC(2030, 0, 7) / LEASE_EPOCH_MS / 2) * 2 + 2) * LEASE_EPOCH_MS + 1_000;

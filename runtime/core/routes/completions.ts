@@ -12,7 +12,7 @@ import type { JsonObject, Usage } from '../../openai/types.ts';
 import type { PlanRoute } from '../../plan.ts';
 import { cachePlan, lookup, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
 import { costMicroUsd } from '../../policies/cost.ts';
-import { admit, type Refusal } from '../../policies/limits.ts';
+import { admit, type Admission, type Refusal } from '../../policies/limits.ts';
 import type { Answer } from '../../routing/answer.ts';
 import { requestSignal, type Call } from '../../routing/call.ts';
 import { run } from '../../routing/execute.ts';
@@ -95,70 +95,86 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     draft.errorCode = gate.refusal.code;
     return refusalResponse(gate.refusal, { ...gate.headers, [SLUICE_HEADERS.route]: route.name }, protocol);
   }
-  const status: CacheStatus = cache.status === 'bypass' ? 'BYPASS' : found.hit ? 'HIT' : 'MISS';
-  draft.cache = status;
-  const policyHeaders = { ...gate.admission.headers, [SLUICE_HEADERS.cache]: status };
-  if (found.hit) {
-    signal.dispose();
-    ctx.waitUntil(gate.admission.settle(null, null));
-    const hit = found.hit;
-    draft.provider = hit.provider;
-    draft.model = hit.model;
-    draft.usage = hit.usage ? recordUsage(hit.usage, body, 0) : null;
-    draft.costUsd = 0;
-    draft.keepResponseBody(hit.kind === 'json' ? (hit.text ?? '') : (hit.pieces ?? []).join(''));
-    return cachedResponse(hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
-  }
-  const outcome = await run(call, route.strategy, route.name);
-  const headers = { ...routeHeaders(route, call, outcome.ok ? outcome.answer : null), ...policyHeaders };
-  if (!outcome.ok) {
-    signal.dispose();
-    ctx.waitUntil(gate.admission.settle(null, null));
-    draft.errorCode = clientCode(outcome.failure);
-    return withHeaders(failureResponse(outcome.failure, call.attempts, protocol), headers);
-  }
-  const answer = outcome.answer;
-  const servedKey = `${answer.served.provider}/${answer.served.model}`;
-  draft.provider = answer.served.provider;
-  draft.model = answer.served.model;
-  if (answer.kind === 'json') {
-    signal.dispose();
-    const usage = recordUsage(answer.usage, body, 0);
-    const text = answer.native || protocol.api === 'chat' ? answer.text : JSON.stringify(protocol.fromChat(answer.value, answerCtx));
-    ctx.waitUntil(gate.admission.settle(answer.usage ?? asUsage(usage), servedKey));
-    ctx.waitUntil(save(cache, ctx.store, { kind: 'json', text, pieces: null, provider: answer.served.provider, model: answer.served.model, usage: answer.usage }, found.generations, info.startedAt, timeoutMs));
-    draft.usage = usage;
-    draft.costUsd = costOf(ctx, servedKey, answer.usage ?? asUsage(usage));
-    draft.keepResponseBody(text);
-    return jsonResponse(text, 200, headers);
-  }
-  // A stream's record is written when the stream ends, with what the stream carried.
-  draft.ttfbMs = ctx.clock.now() - info.startedAt;
-  draft.deferred = true;
-  const pieces: string[] | null = cache.write || ctx.plan.logging.bodies ? [] : null;
-  let done!: (summary: StreamSummary) => void;
-  const ended = new Promise<StreamSummary>((resolve) => (done = resolve));
-  let passed!: (whole: boolean) => void;
-  const collected = pieces ? new Promise<boolean>((resolve) => (passed = resolve)) : Promise.resolve(false);
-  // The relay reports its end before its last piece is written: wait for the whole body to pass.
-  ctx.waitUntil(
-    Promise.all([ended, collected]).then(async ([s, whole]) => {
+  // Whatever happens from here, the admission is settled exactly once (a lease never waits for expiry).
+  let settled = false;
+  const admission: Admission = {
+    headers: gate.admission.headers,
+    settle: (usage, served) => {
+      if (settled) return Promise.resolve();
+      settled = true;
+      return gate.admission.settle(usage, served);
+    },
+  };
+  try {
+    const status: CacheStatus = cache.status === 'bypass' ? 'BYPASS' : found.hit ? 'HIT' : 'MISS';
+    draft.cache = status;
+    const policyHeaders = { ...admission.headers, [SLUICE_HEADERS.cache]: status };
+    if (found.hit) {
       signal.dispose();
-      const usage = recordUsage(s.usage, body, s.outputChars);
-      const state = s.outcome === 'done' ? 200 : s.failure?.code === 'client_closed' ? 499 : 502;
+      ctx.waitUntil(admission.settle(null, null));
+      const hit = found.hit;
+      draft.provider = hit.provider;
+      draft.model = hit.model;
+      draft.usage = hit.usage ? recordUsage(hit.usage, body, 0) : null;
+      draft.costUsd = 0;
+      draft.keepResponseBody(hit.kind === 'json' ? (hit.text ?? '') : (hit.pieces ?? []).join(''));
+      return cachedResponse(hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
+    }
+    const outcome = await run(call, route.strategy, route.name);
+    const headers = { ...routeHeaders(route, call, outcome.ok ? outcome.answer : null), ...policyHeaders };
+    if (!outcome.ok) {
+      signal.dispose();
+      ctx.waitUntil(admission.settle(null, null));
+      draft.errorCode = clientCode(outcome.failure);
+      return withHeaders(failureResponse(outcome.failure, call.attempts, protocol), headers);
+    }
+    const answer = outcome.answer;
+    const servedKey = `${answer.served.provider}/${answer.served.model}`;
+    draft.provider = answer.served.provider;
+    draft.model = answer.served.model;
+    if (answer.kind === 'json') {
+      signal.dispose();
+      const usage = recordUsage(answer.usage, body, 0);
+      const text = answer.native || protocol.api === 'chat' ? answer.text : JSON.stringify(protocol.fromChat(answer.value, answerCtx));
+      ctx.waitUntil(admission.settle(answer.usage ?? asUsage(usage), servedKey));
+      ctx.waitUntil(save(cache, ctx.store, { kind: 'json', text, pieces: null, provider: answer.served.provider, model: answer.served.model, usage: answer.usage }, found.generations, info.startedAt, timeoutMs));
       draft.usage = usage;
-      draft.costUsd = costOf(ctx, servedKey, s.usage ?? asUsage(usage));
-      if (s.failure) draft.errorCode = s.failure.code;
-      if (pieces) draft.keepResponseBody(pieces.join(''));
-      await gate.admission.settle(s.usage ?? asUsage(usage), servedKey);
-      if (s.outcome === 'done' && whole && pieces && cache.write) {
-        await save(cache, ctx.store, { kind: 'stream', text: null, pieces, provider: answer.served.provider, model: answer.served.model, usage: s.usage }, found.generations, info.startedAt, timeoutMs);
-      }
-      await writeRecord(ctx, draft.finish(state, ctx.clock.now()));
-    }),
-  );
-  const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
-  return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+      draft.costUsd = costOf(ctx, servedKey, answer.usage ?? asUsage(usage));
+      draft.keepResponseBody(text);
+      return jsonResponse(text, 200, headers);
+    }
+    // A stream's record is written when the stream ends, with what the stream carried.
+    draft.ttfbMs = ctx.clock.now() - info.startedAt;
+    draft.deferred = true;
+    const pieces: string[] | null = cache.write || ctx.plan.logging.bodies ? [] : null;
+    let done!: (summary: StreamSummary) => void;
+    const ended = new Promise<StreamSummary>((resolve) => (done = resolve));
+    let passed!: (whole: boolean) => void;
+    const collected = pieces ? new Promise<boolean>((resolve) => (passed = resolve)) : Promise.resolve(false);
+    // The relay reports its end before its last piece is written: wait for the whole body to pass.
+    ctx.waitUntil(
+      Promise.all([ended, collected]).then(async ([s, whole]) => {
+        signal.dispose();
+        const usage = recordUsage(s.usage, body, s.outputChars);
+        const state = s.outcome === 'done' ? 200 : s.failure?.code === 'client_closed' ? 499 : 502;
+        draft.usage = usage;
+        draft.costUsd = costOf(ctx, servedKey, s.usage ?? asUsage(usage));
+        if (s.failure) draft.errorCode = s.failure.code;
+        if (pieces) draft.keepResponseBody(pieces.join(''));
+        await admission.settle(s.usage ?? asUsage(usage), servedKey);
+        if (s.outcome === 'done' && whole && pieces && cache.write) {
+          await save(cache, ctx.store, { kind: 'stream', text: null, pieces, provider: answer.served.provider, model: answer.served.model, usage: s.usage }, found.generations, info.startedAt, timeoutMs);
+        }
+        await writeRecord(ctx, draft.finish(state, ctx.clock.now()));
+      }),
+    );
+    const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
+    return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  } catch (error) {
+    signal.dispose();
+    ctx.waitUntil(admission.settle(null, null));
+    throw error;
+  }
 }
 
 /** USD at the Plan's price of the model that answered; null when it has no price. */
