@@ -120,6 +120,11 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'EADDRINUSE' ? `dev: port ${port} is in use; pass --port` : `dev: cannot listen on ${host}:${port}`);
   }
+  // Listening for SIGINT/SIGTERM before the banner: a caller that stops us as soon as it reads it must not kill us mid-way.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   io.stdout.write(devBanner(plan, server.url));
   if (state) io.stdout.write(`  state (limits, cache): ${relative(io.cwd, devStorePath(io.cwd)) || '.'}\n`);
   io.stdout.write(`  request records: ${relative(io.cwd, logDir)} (summarize with: sluice stats)\n`);
@@ -129,10 +134,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     process.exit(EXIT.usage);
   };
   process.on('uncaughtException', onCrash);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   await server.close();
   await log.close();
   await state?.close();

@@ -34,16 +34,19 @@ export async function writeResponse(
   extraHeaders: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const out = awslambda.HttpResponseStream.from(responseStream, { ...preludeOf(response, extraHeaders) });
-  try {
-    if (response.body) {
+  if (response.body) {
+    try {
       for await (const chunk of response.body) {
         // A stream destroyed under us (the client left) takes no more writes and never drains.
         if (out.destroyed) break;
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
       }
+    } catch (err) {
+      // The body broke off: the client keeps what was written, and the answer is cut, not ended.
+      out.destroy(err instanceof Error ? err : new Error('the response body failed'));
+      throw err;
     }
-  } finally {
-    out.end();
   }
+  out.end();
   await finished(out);
 }

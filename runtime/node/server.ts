@@ -59,7 +59,10 @@ async function writeResponse(res: ServerResponse, response: Response, aborted: S
         if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
       }
     } catch {
-      // The body errored or was cancelled: the client gets what was written so far.
+      // The body broke off: the client keeps what was written, and the connection is cut so
+      // the answer cannot pass for complete.
+      res.destroy();
+      return;
     }
   }
   res.end();

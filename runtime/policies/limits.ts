@@ -43,7 +43,8 @@ export interface Refusal {
 export interface Admission {
   readonly headers: Readonly<Record<string, string>>;
   /** Settles reservations to real usage (null: nothing was used) and releases leases. Never throws. */
-  settle(usage: Usage | null, served: string | null): Promise<void>;
+  /** `usage` null: nothing was used (refund reservations); `'reserved'`: usage unknown, keep what was reserved. */
+  settle(usage: Usage | null | 'reserved', served: string | null): Promise<void>;
 }
 
 /** The decision about a request, with what each applicable limit decided (for the request record). */
@@ -277,6 +278,7 @@ function settler(req: LimitRequest, outcomes: readonly Outcome[], store: Store, 
       if (o.kind === 'lease' && o.result.admitted) leases.push(o.result.lease);
       if (o.kind !== 'counter' || !o.admitted || !o.p.span) continue;
       const l = o.p.limit;
+      if (usage === 'reserved') continue;
       let actual: number | null = null;
       if (l.kind === 'tokens') actual = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
       if (l.kind === 'budget_usd') {

@@ -118,3 +118,29 @@ describe('sluice dev shutdown', () => {
     expect(sluiceLines(second.stderr())).toEqual([]);
   });
 });
+
+describe('sluice dev defaults', () => {
+  it('listens on 127.0.0.1:8787 when no --port or --host is given', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sluice-dev-default-'));
+    const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', join(ROOT, 'examples', 'quickstart.yaml')], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const outcome = await new Promise<'listening' | 'exited'>((resolve) => {
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Press Ctrl+C')) resolve('listening');
+      });
+      proc.once('exit', () => resolve('exited'));
+    });
+    if (outcome === 'listening') {
+      expect(out).toContain('listening on http://127.0.0.1:8787');
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } else {
+      // Something else holds 8787 on this machine: the refusal still names the default.
+      expect(err).toContain('dev: port 8787 is in use; pass --port');
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * calls, embeddings, Azure and parameters, and what the providers received.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { embeddings, reply, stream } from '../support/fake-upstream/index.ts';
+import { embeddings, reply, resetMidStream, stream } from '../support/fake-upstream/index.ts';
 import { ask, CLIENT_KEY, collect, PROVIDER_KEYS, recordsAfter, startRig, type Rig } from './harness.ts';
 
 let rig: Rig;
@@ -34,7 +34,12 @@ describe('chat completions', () => {
 
   it('streams chunk by chunk and hides the usage chunk the client did not ask for', async () => {
     rig.fakes.byName.primary.script(stream({ content: 'one two three four', delayMs: 5 }));
-    const { text, chunks } = await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
+    const { data: sdkStream, response } = await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }).withResponse();
+    // Nothing between here and the client may buffer the stream.
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    const { text, chunks } = await collect(sdkStream);
     expect(text).toBe('one two three four');
     expect(chunks.some((c) => c.usage)).toBe(false);
     expect(rig.fakes.requests()[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
@@ -139,7 +144,7 @@ describe('embeddings and models', () => {
   it('lists the models the key may use', async () => {
     const ids: string[] = [];
     for await (const m of rig.client.models.list()) ids.push(m.id);
-    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'embed', 'gpt-4o-mini', 'hurry', 'open/*', 'solo', 'tiered']);
+    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'eager', 'embed', 'gpt-4o-mini', 'hurry', 'open/*', 'solo', 'stubborn', 'tiered']);
   });
 
   it('rejects a chat model on the embeddings endpoint and an unknown model', async () => {
@@ -169,6 +174,17 @@ describe('native pass-through', () => {
     const sent = rig.fakes.requests()[0]!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect(sent.headers.authorization).toBe(`Bearer ${PROVIDER_KEYS.PRIMARY_KEY}`);
+  });
+
+  it('cuts the client off when the provider breaks off its answer, instead of ending it normally', async () => {
+    rig.fakes.byName.primary.script(resetMidStream(2));
+    const res = await fetch(`${rig.gateway.url}/native/primary/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: ask }),
+    });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
   });
 
   it('needs a key and a known provider', async () => {

@@ -211,6 +211,22 @@ describe('streams', () => {
     expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
   });
 
+  it('keeps the first-token clock apart from the attempt timeout: headers on time, first event late', async () => {
+    const r = await setup();
+    // Headers at once, the first event after 2.5 s: inside the 5 s attempt timeout, past the 1 s first-token timeout.
+    r.fakes.byName.primary.script(stream({ content: 'late', firstByteDelayMs: 2500 }));
+    r.fakes.byName.secondary.script(stream({ content: 'on time' }));
+    const started = Date.now();
+    const { text } = await collect(await r.client.chat.completions.create({ model: 'eager', messages: ask, stream: true }));
+    expect(text).toBe('on time');
+    expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
+    expect(Date.now() - started).toBeLessThan(2500);
+    // A JSON answer has no first-token clock: the same delay is within its 5 s timeout.
+    r.fakes.byName.primary.script(slowHeaders(2500, reply({ content: 'slow but fine' })));
+    const data = await r.client.chat.completions.create({ model: 'eager', messages: ask });
+    expect(data.choices[0]?.message.content).toBe('slow but fine');
+  });
+
   it.each([
     ['cut without a finish', cutStream(2, { content: 'a b c d e f' }), 'upstream_stream_cut'],
     ['reset mid-way', resetMidStream(2, { content: 'a b c d e f' }), 'upstream_stream_broken'],

@@ -61,6 +61,12 @@ routes:
     aliases: [stubborn]
     retry: { attempts: 2, on: [400, invalid_request, context_length_exceeded, 5xx] }
     strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b], on: [context_length_exceeded] }
+  eager:
+    aliases: [eager]
+    timeout: 5s
+    first_token_timeout: 1s
+    retry: { attempts: 0 }
+    strategy: { fallback: [primary/gpt-4o-mini, secondary/llama-3.1-8b] }
   azure: { aliases: [azure-gpt4o], strategy: azure/gpt-4o }
   cold: { aliases: [cold], strategy: { target: primary/gpt-4o-mini, params: { temperature: 0, max_tokens: 64 } } }
   tiered:

@@ -11,6 +11,7 @@ import { planFrom } from '../support/compile.ts';
 import { startFakeUpstream, stream, type FakeUpstream } from '../support/fake-upstream/index.ts';
 
 const TEAM_KEY = 'sk-e2e-state-team';
+const NATIVE_KEY = 'sk-e2e-state-native';
 const sha = (k: string): string => createHash('sha256').update(k).digest('hex');
 
 let up: FakeUpstream;
@@ -28,12 +29,17 @@ beforeAll(async () => {
 gateway: { name: e2e-state }
 providers:
   primary: { type: openai, base_url: "${up.baseUrl}", api_key: { env: PRIMARY_KEY } }
+  other: { type: openai, base_url: "${up.baseUrl}", api_key: { env: PRIMARY_KEY } }
 route_defaults: { retry: { attempts: 0 } }
 routes:
   chat: { aliases: [chat], strategy: primary/gpt-4o-mini }
   limited: { aliases: [limited], strategy: primary/gpt-4o-mini, cache: false }
-  admin: { aliases: [admin], strategy: primary/gpt-4o-mini }
+  admin: { aliases: [admin], strategy: { fallback: [primary/gpt-4o-mini, other/gpt-4o-mini] } }
 consumers:
+  native:
+    keys: [{ sha256: ${sha(NATIVE_KEY)} }]
+    routes: [limited]
+    limits: [{ name: native-rpm, requests: 2, window: 1m }]
   team:
     keys: [{ sha256: ${sha(TEAM_KEY)} }]
     routes: [chat, limited]
@@ -135,5 +141,37 @@ describe('sluice dev with state, through the openai SDK', () => {
     expect(hit.chunks).toEqual(miss.chunks);
     expect(hit.chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Streams are cached too.');
     expect(hit.chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('counts native pass-through calls under the limits of the route that reaches the provider', async () => {
+    await awayFromMinuteEdge();
+    const nativeCall = () =>
+      fetch(`${gateway.url}/native/primary/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${NATIVE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'native' }] }),
+      });
+    const seen: [number, string | null, string | null][] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await nativeCall();
+      await res.arrayBuffer();
+      seen.push([res.status, res.headers.get('x-sluice-route'), res.headers.get('x-ratelimit-remaining-requests')]);
+    }
+    expect(seen).toEqual([
+      [200, 'limited', '1'],
+      [200, 'limited', '0'],
+    ]);
+    const calls = up.count;
+    const refused = await nativeCall();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(up.count).toBe(calls);
+  });
+
+  it('refuses a native call to a provider none of the caller’s routes reaches', async () => {
+    const res = await fetch(`${gateway.url}/native/other/models`, { headers: { authorization: `Bearer ${TEAM_KEY}` } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('provider_forbidden');
   });
 });

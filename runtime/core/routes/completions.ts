@@ -230,7 +230,7 @@ function cachedResponse(hit: CachedAnswer, headers: Readonly<Record<string, stri
 }
 
 /** A 429 or 503 from the limits, in the client's protocol, with Retry-After and rate-limit headers. */
-function refusalResponse(refusal: Refusal, headers: Readonly<Record<string, string>>, protocol: ClientProtocol): Response {
+export function refusalResponse(refusal: Refusal, headers: Readonly<Record<string, string>>, protocol: ClientProtocol): Response {
   const h: Record<string, string> = { ...headers };
   if (refusal.retryAfterS !== null) h['retry-after'] = String(refusal.retryAfterS);
   return errorResponse(refusal.code, refusal.message, null, h, protocol.errorBody);
