@@ -52,6 +52,8 @@ export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGa
     };
     responseStream.once('close', leave);
     responseStream.once('error', leave);
+    // Records are shipped once the answer has reached the client, never while it is written.
+    deps.runtime.log.hold?.();
     const response = await respond(event, headers, deps, ctx, gone.signal);
     if (!response.headers.has(SLUICE_HEADERS.cache)) response.headers.set(SLUICE_HEADERS.cache, 'BYPASS');
     try {
@@ -63,6 +65,7 @@ export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGa
     }
     responseStream.off('close', leave);
     responseStream.off('error', leave);
+    deps.runtime.log.release?.();
     await Promise.allSettled(pending);
   };
 }

@@ -29,5 +29,7 @@ export function createAwsLogSink(options: AwsLogOptions): LogSink {
       metrics.emit(record);
       return firehose ? firehose.write(record) : Promise.resolve();
     },
+    hold: () => firehose?.hold(),
+    release: () => firehose?.release(),
   };
 }

@@ -55,6 +55,8 @@ export interface FirehoseSink extends LogSink {
   write(record: RequestRecord): Promise<void>;
   /** Sends what is queued now and waits for every send under way; never rejects. */
   flush(): Promise<void>;
+  hold(): void;
+  release(): void;
 }
 
 const DEFAULTS = { callTimeoutMs: 1500, flushTimeoutMs: 3000, attempts: 3, coolDownMs: 30_000 } as const;
@@ -269,10 +271,12 @@ export function createFirehoseSink(options: FirehoseSinkOptions): FirehoseSink {
     return Promise.all(inFlight).then(() => undefined);
   }
 
+  let held = false;
+
   function write(record: RequestRecord): Promise<void> {
     return new Promise<void>((resolve) => {
       queue.push({ record, settle: resolve });
-      if (scheduled) return;
+      if (scheduled || held) return;
       scheduled = true;
       // Writes made in the same turn of the event loop go out together.
       setImmediate(() => {
@@ -282,5 +286,13 @@ export function createFirehoseSink(options: FirehoseSinkOptions): FirehoseSink {
     });
   }
 
-  return { write, flush };
+  return {
+    write,
+    flush,
+    hold: () => void (held = true),
+    release() {
+      held = false;
+      if (queue.length > 0) void flush();
+    },
+  };
 }

@@ -86,6 +86,14 @@ export interface RequestRecord {
 /** Receives request records; must not throw into the request. */
 export interface LogSink {
   write(record: RequestRecord): Promise<void>;
+  /**
+   * Optional: until `release()`, records are only queued, so nothing is shipped while a
+   * response is still being written to its client (the Lambda adapter holds the sink for
+   * the length of each answer).
+   */
+  hold?(): void;
+  /** Optional: ships what `hold()` kept back, and ships at once again from now on. */
+  release?(): void;
 }
 
 /** A sink that keeps nothing. */

@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../store/table.ts';
 
 /** Region reported to SDK clients of the embedded store (dynalite ignores it). */
@@ -135,6 +134,8 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
   try {
     const port = await listen(server);
     const store = { endpoint: `http://127.0.0.1:${port}`, tableName, region: EMBEDDED_DYNAMO_REGION, credentials: { ...EMBEDDED_DYNAMO_CREDENTIALS }, close };
+    // Loaded here, not at import: every CLI command imports this module, few start a store.
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const client = new DynamoDBClient({ endpoint: store.endpoint, region: store.region, credentials: store.credentials });
     try {
       await ensureTable(client, tableName, { timeoutMs: 10_000 });

@@ -79,7 +79,29 @@ function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, a
   const headers: Record<string, string> = native ? { ...call.apiHeaders, 'user-agent': USER_AGENT } : { 'user-agent': USER_AGENT };
   if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
   const created = Math.floor(call.startedAt / 1000);
-  return { provider, model, body: { ...body, ...target.params, model }, apiKey, headers, created, requestId: call.requestId };
+  const params = native ? nativeParams(call.protocol.api, target.params) : target.params;
+  return { provider, model, body: { ...body, ...params, model }, apiKey, headers, created, requestId: call.requestId };
+}
+
+/**
+ * A target's `params` (chat vocabulary) in the names of the client API a native call speaks.
+ * Parameters that API has no field for apply only where the gateway translates the request.
+ */
+const NATIVE_PARAM_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  messages: { max_tokens: 'max_tokens', max_completion_tokens: 'max_tokens', temperature: 'temperature', top_p: 'top_p', stop: 'stop_sequences', top_k: 'top_k' },
+  responses: { max_tokens: 'max_output_tokens', max_completion_tokens: 'max_output_tokens', temperature: 'temperature', top_p: 'top_p', parallel_tool_calls: 'parallel_tool_calls' },
+};
+
+function nativeParams(api: string, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const names = NATIVE_PARAM_NAMES[api];
+  if (!names) return { ...params };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const name = names[k];
+    if (name === undefined) continue;
+    out[name] = name === 'stop_sequences' && typeof v === 'string' ? [v] : v;
+  }
+  return out;
 }
 
 function fail(f: Failure): Outcome {

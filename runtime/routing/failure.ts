@@ -36,7 +36,8 @@ export function failure(cls: ErrorClass, code: string, message: string, extra: P
 /** The error class of an upstream HTTP status, before provider-specific refinements. */
 export function classOfStatus(status: number): ErrorClass {
   if (status === 429) return 'rate_limited';
-  if (status === 408) return 'timeout';
+  // 408 and 504: the provider (or its own gateway) gave up waiting; another try may be faster.
+  if (status === 408 || status === 504) return 'timeout';
   if (status === 401 || status === 403) return 'auth';
   if (status === 503 || status === 529) return 'overloaded';
   if (status >= 500) return 'server';

@@ -1,12 +1,8 @@
 /** The state table's shape (`pk`/`sk` strings, TTL on `expiresAt`) and `ensureTable`, which creates it where no CDK does: `sluice dev` and tests. */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  UpdateTimeToLiveCommand,
-  type DynamoDBClient,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
+
+/** The DynamoDB SDK, loaded on first use: commands that never touch the store do not pay for it. */
+const sdk = (): Promise<typeof import('@aws-sdk/client-dynamodb')> => import('@aws-sdk/client-dynamodb');
 
 /**
  * The key schema and TTL attribute of the state table, as deployed by infra (docs/decisions.md,
@@ -28,7 +24,7 @@ function errorName(err: unknown): string | undefined {
 
 async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
-    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    return (await client.send(new (await sdk()).DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') return undefined;
     throw err;
@@ -70,7 +66,7 @@ async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs: 
 const TTL_ON = new Set(['ENABLED', 'ENABLING']);
 
 async function ttlState(client: DynamoDBClient, tableName: string): Promise<{ status: string; attribute: string | undefined }> {
-  const d = (await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
+  const d = (await client.send(new (await sdk()).DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
   return { status: d?.TimeToLiveStatus ?? 'DISABLED', attribute: d?.AttributeName };
 }
 
@@ -88,7 +84,7 @@ async function enableTtl(client: DynamoDBClient, tableName: string): Promise<voi
     throw new Error(`table "${tableName}" has TTL on "${before.attribute ?? '?'}"; the state table needs it on "${STATE_TABLE.ttlAttribute}"`);
   }
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: STATE_TABLE.ttlAttribute } }));
+    await client.send(new (await sdk()).UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: STATE_TABLE.ttlAttribute } }));
   } catch (err) {
     const name = errorName(err);
     if (name === 'UnknownOperationException') return;
@@ -112,7 +108,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
   if (existing === undefined) {
     try {
       await client.send(
-        new CreateTableCommand({
+        new (await sdk()).CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
           KeySchema: [

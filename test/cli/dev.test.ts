@@ -3,7 +3,9 @@
  * snippets work as pasted, serves the real OpenAI SDK offline, and stops on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { devLogDir, NDJSON_FILE } from '../../runtime/log/ndjson.ts';
+import { findSecrets } from '../support/secret-scan.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -116,6 +118,14 @@ describe('sluice dev shutdown', () => {
       expect(await stop(second)).toBe(0);
     }
     expect(sluiceLines(second.stderr())).toEqual([]);
+    // Both runs' records are on disk, and none of them holds the key the client sent.
+    const dir = devLogDir(cwd);
+    const records = readdirSync(dir)
+      .filter((f) => NDJSON_FILE.test(f))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((r) => r.cache)).toEqual(['MISS', 'HIT']);
+    expect(findSecrets(records, ['sk-sluice-demo'])).toEqual([]);
   });
 });
 

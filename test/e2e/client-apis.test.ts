@@ -11,11 +11,12 @@ import { planFrom } from '../support/compile.ts';
 import { closeAll, custom, reply, startFakeUpstream, stream, type FakeUpstream } from '../support/fake-upstream/index.ts';
 import { CLIENT_KEY, PROVIDER_KEYS } from './harness.ts';
 import { createHash } from 'node:crypto';
-import { startFakeAnthropic, stream as anthropicStream, type FakeAnthropic } from '../support/fake-anthropic/index.ts';
+import { reply as anthropicReply, startFakeAnthropic, stream as anthropicStream, type FakeAnthropic } from '../support/fake-anthropic/index.ts';
 import { useSecrets } from '../support/secret-scan.ts';
+import { memoryLog } from '../support/context.ts';
 
 const ANTHROPIC_KEY = 'sk-ant-e2e-provider';
-useSecrets(ANTHROPIC_KEY);
+useSecrets(ANTHROPIC_KEY, CLIENT_KEY, ...Object.values(PROVIDER_KEYS));
 
 let openaiUp: FakeUpstream;
 let compatUp: FakeUpstream;
@@ -44,6 +45,8 @@ consumers:
     '127.0.0.1',
     0,
     { ...PROVIDER_KEYS, ANTHROPIC_KEY },
+    // Every record goes through the file's secret scan (test/setup/record-scan.ts).
+    memoryLog(),
   );
 });
 
@@ -119,7 +122,65 @@ describe('/v1/messages (Anthropic SDK) on Anthropic: native pass-through', () =>
   });
 });
 
+describe('/v1/messages: what only Anthropic can do goes to Anthropic untranslated', () => {
+  it('passes extended thinking and server tools through (non-streaming) when every target is Anthropic', async () => {
+    anthropicUp.script(anthropicReply({ text: 'Thought it through' }));
+    const body = {
+      model: 'claude',
+      max_tokens: 2048,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+      tools: [{ type: 'web_search_20250305' as const, name: 'web_search' as const, max_uses: 2 }],
+      messages: [{ role: 'user' as const, content: 'What happened today?' }],
+    };
+    const msg = await anthropic().messages.create(body);
+    expect(msg.content).toEqual([{ type: 'text', text: 'Thought it through' }]);
+    expect(anthropicUp.requests[0]!.body).toEqual({ ...body, model: 'claude-3-5-haiku-latest' });
+  });
+
+  it('still refuses it, naming the parameter, where a target would need a translation', async () => {
+    const err = await anthropic()
+      .messages.create({ model: 'llama', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(JSON.stringify((err as InstanceType<typeof Anthropic.APIError>).error)).toContain('thinking');
+    expect(compatUp.requests).toHaveLength(0);
+  });
+});
+
 describe('/v1/responses (OpenAI SDK)', () => {
+  it('passes state the gateway does not keep through to OpenAI, which keeps it', async () => {
+    openaiUp.script(
+      custom((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'resp_2',
+            object: 'response',
+            created_at: 1764000000,
+            status: 'completed',
+            model: 'gpt-4o',
+            output: [{ type: 'message', id: 'msg_2', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Continuing', annotations: [] }] }],
+            usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+          }),
+        );
+      }),
+    );
+    const r = await openai().responses.create({ model: 'gpt-4o', input: 'and then?', previous_response_id: 'resp_1', tools: [{ type: 'web_search' }] });
+    expect(r.output_text).toBe('Continuing');
+    expect(openaiUp.requests[0]!.body).toEqual({ model: 'gpt-4o', input: 'and then?', previous_response_id: 'resp_1', tools: [{ type: 'web_search' }] });
+  });
+
+  it('translates function tools both ways for a provider without the Responses API', async () => {
+    compatUp.script(reply({ content: null, toolCalls: [{ id: 'call_9', name: 'get_weather', arguments: { city: 'Oslo' } }] }));
+    const r = await openai().responses.create({
+      model: 'llama',
+      input: 'Weather in Oslo?',
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }],
+    });
+    expect(r.output).toEqual([expect.objectContaining({ type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Oslo"}' })]);
+    expect(compatUp.requests[0]!.body).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
+  });
+
   it('passes through to OpenAI natively', async () => {
     const upstreamResponse = {
       id: 'resp_upstream_1',

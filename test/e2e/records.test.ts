@@ -165,7 +165,24 @@ describe('request records through sluice dev and the openai SDK', () => {
       { provider: 'primary', model: 'gpt-4o-mini', status: 503, errorClass: 'overloaded', latencyMs: expect.any(Number) },
       { provider: 'backup', model: 'llama-3.1-8b', status: 200, errorClass: null, latencyMs: expect.any(Number) },
     ]);
-    expect(r).toMatchObject({ ...common(), route: 'chat', provider: 'backup', model: 'llama-3.1-8b', status: 200, errorCode: null, costUsd: (10 * 0.2 + 20 * 0.4) / 1_000_000 });
+    expect(r).toMatchObject({
+      ...common(),
+      route: 'chat',
+      consumer: 'team',
+      requestedModel: 'chat',
+      stream: false,
+      provider: 'backup',
+      model: 'llama-3.1-8b',
+      status: 200,
+      errorCode: null,
+      cache: 'BYPASS',
+      usage: { promptTokens: 10, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+      costUsd: (10 * 0.2 + 20 * 0.4) / 1_000_000,
+    });
+    expect(r.clientIp).toMatch(HASHED_IP);
+    expect(r.limits.map((l) => [l.id, l.decision])).toEqual([['team-budget', 'admitted']]);
+    expect(r.ttfbMs).toBeGreaterThanOrEqual(0);
+    expect(r.ttfbMs).toBeLessThanOrEqual(r.latencyMs);
   });
 
   it('a cache miss then a hit: no attempt and no cost for the hit, the original answer’s provider and usage', async () => {
@@ -269,6 +286,11 @@ describe('request records through sluice dev and the openai SDK', () => {
     expect(r.ttfbMs).toBeGreaterThanOrEqual(0);
     expect(r.ttfbMs).toBeLessThanOrEqual(r.latencyMs);
     expect(r.costUsd).toBeGreaterThan(0);
+    expect(r).toMatchObject({ consumer: 'team', requestedModel: 'solo', cache: 'BYPASS' });
+    expect(r.clientIp).toMatch(HASHED_IP);
+    // The attempt succeeded (its first event arrived); the stream broke afterwards.
+    expect(r.attempts).toEqual([{ provider: 'primary', model: 'gpt-4o-mini', status: 200, errorClass: null, latencyMs: expect.any(Number) }]);
+    expect(r.limits.map((l) => [l.id, l.decision])).toEqual([['team-budget', 'admitted']]);
   });
 
   it('bodies when the spec asks: redacted by its patterns, IP and metadata left out as it says', async () => {

@@ -8,10 +8,13 @@ import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../runtime/node/emb
 import { connectStore } from '../../runtime/store/dynamodb.ts';
 import { cacheEntries, cacheWritten } from '../state/support.ts';
 import { planFrom } from '../support/compile.ts';
+import { memoryLog } from '../support/context.ts';
+import { useSecrets } from '../support/secret-scan.ts';
 import { startFakeUpstream, stream, type FakeUpstream } from '../support/fake-upstream/index.ts';
 
 const TEAM_KEY = 'sk-e2e-state-team';
 const NATIVE_KEY = 'sk-e2e-state-native';
+useSecrets(TEAM_KEY, NATIVE_KEY, 'sk-e2e-state-provider');
 const sha = (k: string): string => createHash('sha256').update(k).digest('hex');
 
 let up: FakeUpstream;
@@ -48,7 +51,8 @@ limits:
   - { name: everyone-rpm, requests: 1000, window: 1m, scope: global }
 cache: { ttl: 1h }
 `);
-  gateway = await startDevServer(plan, '127.0.0.1', 0, { PRIMARY_KEY: 'sk-e2e-state-provider' }, undefined, store);
+  // Every record goes through the file's secret scan (test/setup/record-scan.ts).
+  gateway = await startDevServer(plan, '127.0.0.1', 0, { PRIMARY_KEY: 'sk-e2e-state-provider' }, memoryLog(), store);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TEAM_KEY, maxRetries: 0, timeout: 20_000 });
 });
 

@@ -7,6 +7,10 @@ import { CaptureStream, installFakeAwslambda } from '../support/fake-awslambda.t
 import { type EventFixture, FIXTURE_ORIGIN_SECRET, loadEvent } from '../support/fixtures.ts';
 import { memoryLog, testDeps } from '../support/context.ts';
 import { loggedIp } from '../../runtime/log/draft.ts';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { createAwsLogSink } from '../../runtime/log/aws.ts';
+import { firehoseClientConfig } from '../../runtime/log/firehose.ts';
+import { startFakeFirehose, type FakeFirehose } from '../support/fake-firehose/index.ts';
 import { examplePlan, planFrom } from '../support/compile.ts';
 import { slowHeaders, startFakeUpstream, stream, type FakeUpstream } from '../support/fake-upstream/index.ts';
 
@@ -240,5 +244,41 @@ routes:
     expect(up.requests[0]!.outcome).toBe('client-closed');
     expect(up.requests[0]!.eventsSent).toBeLessThan(60);
     expect(records).toHaveLength(1);
+  });
+});
+
+describe('Lambda adapter, request records to Firehose', () => {
+  let firehose: FakeFirehose;
+  beforeAll(async () => {
+    firehose = await startFakeFirehose();
+  });
+  afterAll(async () => {
+    await firehose?.close();
+  });
+
+  /** A response stream whose client reads slowly: each write takes 150 ms to drain. */
+  class SlowClient extends CaptureStream {
+    override _write(chunk: Buffer | string, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+      setTimeout(() => super._write(chunk, encoding, done), 150);
+    }
+  }
+
+  it('ships the record only after the answer reached the client, and before the invocation returns', async () => {
+    const client = new FirehoseClient({ ...firehoseClientConfig(), endpoint: firehose.url, region: 'eu-west-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+    const log = createAwsLogSink({ plan, streamName: 'sluice-test-logs', out: { write: () => true }, firehose: { client } });
+    const secretCache = createSecretCache(async () => FIXTURE_ORIGIN_SECRET, { now: () => 0 }, 300_000);
+    const handler = createStreamingHandler({ runtime: testDeps(plan, { log }), secretCache, originVerifySecretId: SECRET_ARN });
+    for (const name of ['healthz-get', 'chat-completions-post'] as const) {
+      firehose.reset();
+      const out = new SlowClient();
+      let callsWhenAnswered = -1;
+      out.once('finish', () => (callsWhenAnswered = firehose.calls.length));
+      await handler(fixture(name), out as unknown as awslambda.HttpResponseStream, { awsRequestId: `fh-${name}` } as Context);
+      expect(out.writableFinished, name).toBe(true);
+      expect(callsWhenAnswered, name).toBe(0);
+      expect(firehose.delivered, name).toHaveLength(1);
+      expect(JSON.parse(firehose.delivered[0]!), name).toMatchObject({ v: 1, status: 200 });
+    }
+    client.destroy();
   });
 });

@@ -19,6 +19,7 @@ import { run } from '../../routing/execute.ts';
 import { clientCode, failureResponse } from '../../routing/failure-response.ts';
 import { relay, type StreamSummary } from '../../stream/relay.ts';
 import { readJsonBody } from '../body.ts';
+import { adapterFor } from '../../providers/registry.ts';
 import type { HandlerContext } from '../context.ts';
 import { errorResponse, GatewayError } from '../errors.ts';
 import { requestFacts } from '../facts.ts';
@@ -56,8 +57,8 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   draft.keepMetadata(facts.metadata);
   const route = matchRoute(ctx.plan, clientBody.model, endpoint, consumer);
   draft.route = route.name;
-  const body = endpoint === 'chat' ? protocol.toChat(clientBody) : clientBody;
-  validateBody(body, endpoint);
+  const { body, nativeOnly } = canonicalBody(ctx, route, endpoint, protocol, clientBody);
+  if (!nativeOnly) validateBody(body, endpoint);
   const stream = endpoint === 'chat' && protocol.wantsStream(clientBody);
   draft.stream = stream;
   const answerCtx: AnswerContext = { requestedModel: String(clientBody.model), requestId: info.id, created: Math.floor(info.startedAt / 1000) };
@@ -246,6 +247,33 @@ function apiHeadersOf(request: GatewayRequest): Record<string, string> {
     if (value !== null) out[name] = value;
   }
   return out;
+}
+
+/**
+ * The canonical chat request for the client's body. When the body uses what the canonical
+ * request cannot express (Anthropic's `thinking` or server tools, a Responses
+ * `previous_response_id`…) and every target of the route speaks the client's API itself, the
+ * body goes to them untranslated (`nativeOnly`) and the provider judges it; otherwise the
+ * refusal stands.
+ */
+function canonicalBody(ctx: HandlerContext, route: PlanRoute, endpoint: PlanRoute['type'], protocol: ClientProtocol, clientBody: JsonObject): { body: JsonObject; nativeOnly: boolean } {
+  if (endpoint !== 'chat') return { body: clientBody, nativeOnly: false };
+  if (protocol.api === 'chat') return { body: protocol.toChat(clientBody), nativeOnly: false };
+  try {
+    return { body: protocol.toChat(clientBody), nativeOnly: false };
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.code !== 'invalid_request' || !speaksNatively(ctx, route, protocol.api)) throw error;
+    return { body: clientBody, nativeOnly: true };
+  }
+}
+
+/** Whether every target of `route` is served by a provider that speaks `api` natively. */
+function speaksNatively(ctx: HandlerContext, route: PlanRoute, api: ClientProtocol['api']): boolean {
+  if (api === 'chat' || route.targets.length === 0) return false;
+  return route.targets.every((t) => {
+    const provider = ctx.plan.providers[t.slice(0, t.indexOf('/'))];
+    return provider !== undefined && adapterFor(provider)?.apis?.[api] !== undefined;
+  });
 }
 
 function validateBody(body: JsonObject, endpoint: PlanRoute['type']): void {

@@ -163,6 +163,15 @@ function turnOf(m: JsonObject, where: string): { role: Turn['role']; blocks: Blo
   }
 }
 
+/**
+ * A `cache_control` marker on a whole message (as some OpenAI-style clients send it) marks the
+ * message's last block, where Anthropic caches the prefix up to and including that message.
+ */
+function markedLast(blocks: Block[], m: JsonObject): Block[] {
+  if (m.cache_control === undefined || m.cache_control === null || blocks.length === 0) return blocks;
+  return [...blocks.slice(0, -1), cached(blocks.at(-1)!, m)];
+}
+
 /** Anthropic wants the `tool_result` blocks of a user turn before anything else in it. */
 function toolResultsFirst(blocks: Block[]): Block[] {
   const results = blocks.filter((b) => b.type === 'tool_result');
@@ -189,10 +198,11 @@ export function convertMessages(messages: unknown): Conversation {
     const where = `messages[${i}]`;
     if (!isObject(m)) refuse(`${where} must be an object`);
     if (m.role === 'system' || m.role === 'developer') {
-      system.push(...textBlocks(m.content, where));
+      system.push(...markedLast(textBlocks(m.content, where), m));
       return;
     }
-    const { role, blocks } = turnOf(m, where);
+    const { role, blocks: own } = turnOf(m, where);
+    const blocks = markedLast(own, m);
     if (blocks.length === 0) return;
     const last = turns.at(-1);
     if (last?.role === role) last.blocks.push(...blocks);

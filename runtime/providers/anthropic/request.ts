@@ -79,7 +79,7 @@ function checkParams(body: JsonObject): void {
   }
 }
 
-/** One OpenAI function tool as an Anthropic tool (a `cache_control` on the tool passes through). */
+/** One OpenAI function tool as an Anthropic tool (`strict` and a `cache_control` on the tool pass through). */
 function toolOf(tool: unknown, i: number): Block {
   if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function) || typeof tool.function.name !== 'string') {
     return refuse(`tools[${i}]: only function tools ({"type": "function", "function": {"name", ...}}) are supported`);
@@ -90,6 +90,8 @@ function toolOf(tool: unknown, i: number): Block {
     name: fn.name,
     ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
     input_schema: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
+    // Strict tool use (inputs that always match the schema) has the same name in both APIs.
+    ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
     ...(isObject(tool.cache_control) ? { cache_control: tool.cache_control } : {}),
   };
 }

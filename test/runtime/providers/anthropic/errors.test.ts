@@ -19,7 +19,7 @@ describe('error classes', () => {
     [413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.', 'invalid_request', false],
     [429, 'rate_limit_error', 'Number of requests has exceeded your per-minute rate limit', 'rate_limited', false],
     [500, 'api_error', 'Internal server error', 'server', false],
-    [504, 'timeout_error', 'Request timed out', 'server', false],
+    [504, 'timeout_error', 'Request timed out', 'timeout', false],
     [529, 'overloaded_error', 'Overloaded', 'overloaded', false],
   ])('%i %s → %s', (status, type, message, cls, final) => {
     const f = anthropicError(status, {}, body(type, message), 0);

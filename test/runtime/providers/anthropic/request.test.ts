@@ -140,6 +140,23 @@ describe('content parts', () => {
     expect(out.tools).toEqual([{ name: 'f', input_schema: { type: 'object' }, cache_control: mark }]);
   });
 
+  it('puts a cache_control marker on a whole message onto that message’s last block', () => {
+    const mark = { type: 'ephemeral' };
+    const out = body({
+      messages: [
+        { role: 'system', content: 'Long manual…', cache_control: mark },
+        { role: 'user', content: [{ type: 'text', text: 'First' }, { type: 'text', text: 'Second' }], cache_control: mark },
+      ],
+    });
+    expect(out.system).toEqual([{ type: 'text', text: 'Long manual…', cache_control: mark }]);
+    expect((out.messages as JsonObject[])[0]).toEqual(user([{ type: 'text', text: 'First' }, { type: 'text', text: 'Second', cache_control: mark }]));
+  });
+
+  it('passes strict tool use through', () => {
+    const out = body({ messages: [user('Hi')], tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }] });
+    expect(out.tools).toEqual([{ name: 'f', input_schema: { type: 'object' }, strict: true }]);
+  });
+
   it.each([
     [[{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }], 'audio input is not supported'],
     [[{ type: 'image_url', image_url: { url: 'data:image/tiff;base64,AAAA' } }], 'image type image/tiff is not supported'],

@@ -100,6 +100,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   'stream-error-midway': { name: 'stream-error-midway', description: 'the provider reports an error after some text', endpoint: 'chat', body: { messages: hello, stream: true } },
   'error-rate-limited': { name: 'error-rate-limited', description: 'the provider rate-limits the call', endpoint: 'chat', body: { messages: hello } },
   'error-overloaded': { name: 'error-overloaded', description: 'the provider is overloaded', endpoint: 'chat', body: { messages: hello } },
+  'error-timeout': { name: 'error-timeout', description: 'the provider gives up waiting for the model', endpoint: 'chat', body: { messages: hello } },
   'error-server': { name: 'error-server', description: 'the provider fails with a server error', endpoint: 'chat', body: { messages: hello } },
   'error-auth': { name: 'error-auth', description: 'the provider refuses the key', endpoint: 'chat', body: { messages: hello } },
   'error-invalid-request': { name: 'error-invalid-request', description: 'the provider rejects the request as invalid', endpoint: 'chat', body: { messages: hello, temperature: 5 } },

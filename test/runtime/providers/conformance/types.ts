@@ -21,6 +21,7 @@ export type ScenarioName =
   | 'stream-error-midway'
   | 'error-rate-limited'
   | 'error-overloaded'
+  | 'error-timeout'
   | 'error-server'
   | 'error-auth'
   | 'error-invalid-request'

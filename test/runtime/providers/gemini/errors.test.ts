@@ -21,7 +21,7 @@ describe('classes', () => {
     [429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', 'rate_limited', 'resource_exhausted'],
     [500, 'INTERNAL', 'An internal error has occurred.', 'server', 'internal'],
     [503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.', 'overloaded', 'unavailable'],
-    [504, 'DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.', 'server', 'deadline_exceeded'],
+    [504, 'DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.', 'timeout', 'deadline_exceeded'],
   ])('%i %s → %s', (status, name, message, cls, code) => {
     expect(map(status, googleError(status, name, message))).toMatchObject({ class: cls, code, status, source: 'provider', message });
   });
