@@ -93,7 +93,8 @@ export function cachePlan(route: PlanRoute, api: string, consumer: PlanConsumer 
   const noCache = /\bno-cache\b/.test(directives);
   const ttlS = ttlOverride(headers.get('x-sluice-cache-ttl'));
   const usable = c.enabled && (!stream || c.streaming) && !noStore;
-  const ttlMs = ttlS === null ? c.ttlMs : ttlS * 1000;
+  // A client may shorten the route's TTL, never lengthen it: how long answers are kept is the spec's call.
+  const ttlMs = ttlS === null ? c.ttlMs : Math.min(ttlS * 1000, c.ttlMs);
   const generations = cacheGenerations(route.name, c.scope === 'shared' ? null : (consumer?.name ?? '-'));
   return {
     status: usable && !noCache ? 'use' : 'bypass',

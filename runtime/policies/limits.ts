@@ -258,7 +258,10 @@ function rateHeaders(outcomes: readonly Outcome[], now: number): Record<string, 
     let best: { limit: number; remaining: number; reset: number } | null = null;
     for (const o of outcomes) {
       if (o.kind !== 'counter' || o.p.limit.kind !== kind || !o.p.span) continue;
-      const remaining = Math.max(0, o.admitted ? o.p.ceiling - o.value : 0);
+      // A sharded counter only knows its own shard: what is left there, times the shards, estimates the whole.
+      const shards = Math.max(1, o.p.limit.shards);
+      const left = shards === 1 ? o.p.ceiling - o.value : Math.floor((o.p.ceiling / shards - o.value) * shards);
+      const remaining = Math.max(0, o.admitted ? Math.min(o.p.ceiling, left) : 0);
       if (!best || remaining < best.remaining) best = { limit: o.p.limit.amount, remaining, reset: o.p.span.end - now };
     }
     if (best) {

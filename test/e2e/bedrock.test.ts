@@ -5,6 +5,7 @@
  * protocol (JSON, event-stream frames, exceptions).
  */
 import { createHash } from 'node:crypto';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../compiler/cli/dev.ts';
@@ -104,6 +105,20 @@ describe('Bedrock end to end', () => {
     expect(String(req!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
     const [record] = (await recordsAfter(before + 1)).slice(before);
     expect(record).toMatchObject({ status: 200, usage: { estimated: false, promptTokens: data.usage?.prompt_tokens } });
+  });
+
+  it('serves the Anthropic SDK on /v1/messages through ConverseStream, and the Responses API through Converse', async () => {
+    fake.script(reply('Messages via Bedrock.'), reply('Responses via Bedrock.'));
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: KEY, maxRetries: 0 });
+    const final = await anthropic.messages.stream({ model: 'haiku', max_tokens: 64, messages: [{ role: 'user', content: 'Hello there' }] }).finalMessage();
+    expect(final.content).toEqual([{ type: 'text', text: 'Messages via Bedrock.' }]);
+    expect(final.stop_reason).toBe('end_turn');
+    const r = await client.responses.create({ model: 'haiku', input: 'Hello there' });
+    expect(r.output_text).toBe('Responses via Bedrock.');
+    expect(received().map((q) => [q.operation, q.modelId])).toEqual([
+      ['converse-stream', HAIKU],
+      ['converse', HAIKU],
+    ]);
   });
 
   it('streams a chat completion through ConverseStream', async () => {

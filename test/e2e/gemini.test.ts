@@ -5,6 +5,7 @@
  * embeddings — and the key only ever in `x-goog-api-key`, never in a URL.
  */
 import { createHash } from 'node:crypto';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../compiler/cli/dev.ts';
@@ -111,6 +112,18 @@ describe('chat completions through Gemini', () => {
     });
     const [record] = await recordsAfter(1);
     expect(record).toMatchObject({ route: 'gemini', status: 200, usage: { promptTokens: 7, completionTokens: 7, estimated: false } });
+  });
+
+  it('serves the Anthropic SDK on /v1/messages and the Responses API, translated to generateContent', async () => {
+    rig.gemini.script(reply({ text: 'Bonjour from Gemini', usage: { promptTokenCount: 6, candidatesTokenCount: 4 } }), reply({ chunks: ['Streamed', ' reply'] }));
+    const anthropic = new Anthropic({ baseURL: rig.gateway.url, apiKey: CLIENT_KEY, maxRetries: 0 });
+    const msg = await anthropic.messages.create({ model: 'gemini', max_tokens: 64, system: 'Answer in French.', messages: [{ role: 'user', content: 'Hello' }] });
+    expect(msg).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Bonjour from Gemini' }], usage: { input_tokens: 6, output_tokens: 4 } });
+    expect(rig.gemini.requests[0]!.body).toMatchObject({ systemInstruction: { parts: [{ text: 'Answer in French.' }] }, contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] });
+    const s = rig.client.responses.stream({ model: 'gemini', input: 'Say something' });
+    const final = await s.finalResponse();
+    expect(final.status).toBe('completed');
+    expect(final.output_text).toBe('Streamed reply');
   });
 
   it('streams text chunk by chunk; the usage chunk only when asked for', async () => {

@@ -19,6 +19,7 @@ routes:
 consumers:
   narrow: { keys: [{ sha256: ${sha('sk-narrow')} }], routes: [chat] }
   wide: { keys: [{ sha256: ${sha('sk-wide')} }, { sha256: ${sha('sk-old')}, expires: 2020-01-01 }] }
+  rotating: { keys: [{ sha256: ${sha('sk-rot-current')}, label: 2026-q4 }, { sha256: ${sha('sk-rot-next')}, label: 2027-q1, expires: 2099-01-01 }], routes: [smart] }
 `);
 
 function sha(key: string): string {
@@ -56,6 +57,14 @@ describe('handle', () => {
     const body = (await res.json()) as { error?: { code: string; type: string } };
     if (code) expect(body.error).toMatchObject({ code, type: 'authentication_error' });
     expect(JSON.stringify(body)).not.toContain('sk-');
+  });
+
+  it('takes both keys of a consumer during a rotation, as the same consumer', async () => {
+    for (const key of ['sk-rot-current', 'sk-rot-next']) {
+      const res = await call('GET', '/v1/models', { authorization: `Bearer ${key}` });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['gpt-4o']);
+    }
   });
 
   it('answers 405 with Allow for a known path and a wrong method', async () => {

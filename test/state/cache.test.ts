@@ -196,6 +196,20 @@ describe("the client's cache headers", () => {
     clock.set(start);
     expect([before.cache, after.cache, after.calls]).toEqual(['HIT', 'MISS', 2]);
   });
+
+  it('x-sluice-cache-ttl never keeps an entry longer than the route’s TTL', async () => {
+    up.reset();
+    const p = body(freshPrompt());
+    const start = clock.now();
+    // Asks for a day; the route keeps answers for an hour.
+    await send(p, as('alice', { 'x-sluice-cache-ttl': '86400' }));
+    clock.advance(3_599_000);
+    const before = await send(p, as('alice'));
+    clock.advance(2_000);
+    const after = await send(p, as('alice'));
+    clock.set(start);
+    expect([before.cache, after.cache, after.calls]).toEqual(['HIT', 'MISS', 2]);
+  });
 });
 
 describe('never cached', () => {

@@ -224,7 +224,55 @@ describe('a sliding limit spread over shards', () => {
   });
 });
 
+describe('scopes', () => {
+  const scoped = (scope: string, name: string) =>
+    testDeps(
+      planFrom(`version: 1
+gateway: { name: scopes, auth: none, runtime: { store_timeout: 5s } }
+providers: { m: { type: mock } }
+routes:
+  chat: { aliases: [chat], strategy: m/small }
+  other: { aliases: [other], strategy: m/small }
+limits:
+  - { name: ${name}, requests: 1, window: 1h, scope: ${scope} }
+`),
+      { store, clock: manualClock(NOW) },
+    );
+  const status = async (deps: RuntimeDeps, model: string, headers: Record<string, string> = {}) => (await chatDone(deps, ask(model), headers)).status;
+
+  it('header: one counter per value of the header, and one for requests without it', async () => {
+    const deps = scoped('"header:x-tenant"', 'per-tenant');
+    const t = (v: string) => ({ 'x-tenant': v });
+    expect([await status(deps, 'chat', t('a')), await status(deps, 'chat', t('b')), await status(deps, 'chat', t('a')), await status(deps, 'chat'), await status(deps, 'chat')]).toEqual([200, 200, 429, 200, 429]);
+  });
+
+  it('route: one counter per route the limit covers', async () => {
+    const deps = scoped('route', 'per-route');
+    expect([await status(deps, 'chat'), await status(deps, 'other'), await status(deps, 'chat'), await status(deps, 'other')]).toEqual([200, 200, 429, 429]);
+  });
+
+  it('global: one counter across routes', async () => {
+    const deps = scoped('global', 'one-for-all');
+    expect([await status(deps, 'chat'), await status(deps, 'other')]).toEqual([200, 429]);
+  });
+});
+
 describe('rate-limit headers', () => {
+  it('estimate what a sharded limit has left from the shard the request counted in', async () => {
+    const compiled = planFrom(failureSpec('  - { name: hdr-sharded, requests: 40, window: 1h, scope: global }', '5s'));
+    const plan = { ...compiled, limits: compiled.limits.map((l) => ({ ...l, shards: 4 })) };
+    const deps = testDeps(plan, { store, clock: manualClock(NOW), random: () => 0 });
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { res, ctx } = await chat(deps, ask());
+      await res.text();
+      await ctx.settle();
+      remaining.push(res.headers.get('x-ratelimit-remaining-requests') ?? '');
+    }
+    // Every request lands on shard 0 (10 of the 40): 9, 8, 7 left there, so about 36, 32, 28 in all.
+    expect(remaining).toEqual(['36', '32', '28']);
+  });
+
   it('name the tightest requests and tokens limits on an admitted answer', async () => {
     const deps = testDeps(
       planFrom(
