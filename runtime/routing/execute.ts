@@ -41,9 +41,23 @@ async function runFallback(call: Call, node: PlanFallbackNode, where: string): P
     const stop = stopped(call);
     if (stop) return stop;
     last = await run(call, child, `${where}/${i}`);
+    // A refusal that came as an answer (Anthropic's stop_reason "refusal", OpenAI's
+    // finish_reason "content_filter") moves on only where the ladder lists content_filtered,
+    // and only while another rung is left: the last refusal is still the client's answer.
+    if (last.ok && i < node.children.length - 1 && refusedAnswer(last) && matches(REFUSED, node.on)) continue;
     if (last.ok || !matches(last.failure, node.on)) return last;
   }
   return last!;
+}
+
+const REFUSED = failure('content_filtered', 'content_filtered', 'The provider refused to answer.');
+
+/** A canonical JSON chat answer whose first choice was stopped by the provider's content filter. */
+function refusedAnswer(o: Outcome): boolean {
+  if (!o.ok || o.answer.kind !== 'json' || o.answer.native) return false;
+  const choices = o.answer.value.choices;
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  return typeof first === 'object' && first !== null && (first as { finish_reason?: unknown }).finish_reason === 'content_filter';
 }
 
 /** Failures the same target gives again on another try, whatever `retry.on` lists (a fallback may still help). */

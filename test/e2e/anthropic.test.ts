@@ -40,6 +40,9 @@ route_defaults:
 routes:
   solo: { aliases: [claude], strategy: claude/claude-sonnet-4-5 }
   ladder: { aliases: [ladder], strategy: { fallback: [claude/claude-sonnet-4-5, backup/claude-haiku-4-5] } }
+  around:
+    aliases: [around]
+    strategy: { fallback: [claude/claude-sonnet-4-5, backup/claude-haiku-4-5], on: [content_filtered, rate_limited, overloaded, server, timeout, network] }
 consumers:
   team: { keys: [{ sha256: ${sha} }] }
 `;
@@ -69,6 +72,28 @@ afterEach(async () => {
 
 /** Every request both fakes received, by fake name, in arrival order. */
 const tried = (): string[] => [...rig.claude.requests, ...rig.backup.requests].sort((a, b) => a.seq - b.seq).map((r) => r.upstream);
+
+describe('an Anthropic refusal', () => {
+  it('is the client’s answer (finish_reason content_filter) on a route that does not fall back on content_filtered', async () => {
+    rig.claude.script(reply({ text: 'I can’t help with that.', stopReason: 'refusal' }));
+    const data = await rig.client.chat.completions.create({ model: 'ladder', messages: ask });
+    expect(data.choices[0]?.finish_reason).toBe('content_filter');
+    expect(tried()).toEqual(['claude']);
+  });
+
+  it('is routed around where the ladder lists content_filtered; the last rung’s refusal still answers', async () => {
+    rig.claude.script(reply({ text: 'I can’t help with that.', stopReason: 'refusal' }));
+    rig.backup.script(reply({ text: 'Here is a safe answer.' }));
+    const { data, response } = await rig.client.chat.completions.create({ model: 'around', messages: ask }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Here is a safe answer.');
+    expect(response.headers.get('x-sluice-provider')).toBe('backup');
+    expect(tried()).toEqual(['claude', 'backup']);
+    rig.claude.script(reply({ text: 'No.', stopReason: 'refusal' }));
+    rig.backup.script(reply({ text: 'Also no.', stopReason: 'refusal' }));
+    const last = await rig.client.chat.completions.create({ model: 'around', messages: ask });
+    expect([last.choices[0]?.message.content, last.choices[0]?.finish_reason]).toEqual(['Also no.', 'content_filter']);
+  });
+});
 
 describe('chat completions served by Anthropic', () => {
   it('answers a plain completion and sends Anthropic a translated body with the provider key', async () => {

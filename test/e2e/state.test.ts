@@ -1,6 +1,7 @@
 /** End to end with state: the real `openai` SDK against `sluice dev` (startDevServer) over an in-memory embedded store — 401, 403, 429 with Retry-After and rate-limit headers (RateLimitError), rate-limit headers on answers, and cache HITs for JSON and streams. */
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../compiler/cli/dev.ts';
@@ -14,7 +15,8 @@ import { startFakeUpstream, stream, type FakeUpstream } from '../support/fake-up
 
 const TEAM_KEY = 'sk-e2e-state-team';
 const NATIVE_KEY = 'sk-e2e-state-native';
-useSecrets(TEAM_KEY, NATIVE_KEY, 'sk-e2e-state-provider');
+const MESSAGES_KEY = 'sk-e2e-state-messages';
+useSecrets(TEAM_KEY, NATIVE_KEY, MESSAGES_KEY, 'sk-e2e-state-provider');
 const sha = (k: string): string => createHash('sha256').update(k).digest('hex');
 
 let up: FakeUpstream;
@@ -39,6 +41,10 @@ routes:
   limited: { aliases: [limited], strategy: primary/gpt-4o-mini, cache: false }
   admin: { aliases: [admin], strategy: { fallback: [primary/gpt-4o-mini, other/gpt-4o-mini] } }
 consumers:
+  messages:
+    keys: [{ sha256: ${sha(MESSAGES_KEY)} }]
+    routes: [limited]
+    limits: [{ name: messages-rpm, requests: 1, window: 1m }]
   native:
     keys: [{ sha256: ${sha(NATIVE_KEY)} }]
     routes: [limited]
@@ -177,5 +183,21 @@ describe('sluice dev with state, through the openai SDK', () => {
     const res = await fetch(`${gateway.url}/native/other/models`, { headers: { authorization: `Bearer ${TEAM_KEY}` } });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('provider_forbidden');
+  });
+
+  it('applies the same limits to the Anthropic SDK on /v1/messages, refusing in Anthropic’s shape', async () => {
+    await awayFromMinuteEdge();
+    up.reset(); // an earlier test left a streaming fallback
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: MESSAGES_KEY, maxRetries: 0 });
+    const ok = await anthropic.messages.create({ model: 'limited', max_tokens: 32, messages: [{ role: 'user', content: 'first' }] }).withResponse();
+    expect(ok.data.type).toBe('message');
+    expect(ok.response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    const calls = up.count;
+    const err = await anthropic.messages.create({ model: 'limited', max_tokens: 32, messages: [{ role: 'user', content: 'second' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    const e = err as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(e.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', code: 'rate_limited' } });
+    expect(Number(e.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(up.count).toBe(calls);
   });
 });
