@@ -126,6 +126,25 @@ describe('chat completions', () => {
     expect(rig.fakes.byName.secondary.requests[0]!.model).toBe('llama-3.1-70b');
   });
 
+  it('routes on the caller’s country (CloudFront-Viewer-Country) and on the consumer', async () => {
+    await rig.client.chat.completions.create({ model: 'geo', messages: ask }, { headers: { 'cloudfront-viewer-country': 'DE' } });
+    await rig.client.chat.completions.create({ model: 'geo', messages: ask }, { headers: { 'cloudfront-viewer-country': 'FR' } });
+    // Not a country code: ignored, so the consumer branch decides.
+    await rig.client.chat.completions.create({ model: 'geo', messages: ask }, { headers: { 'cloudfront-viewer-country': 'de;drop' } });
+    expect(rig.fakes.tried()).toEqual(['secondary', 'azure', 'azure']);
+  });
+
+  it('spreads a weighted load balance, sticky per consumer: one consumer keeps its target', async () => {
+    const served = new Set<string | null>();
+    for (let i = 0; i < 6; i++) {
+      const { response } = await rig.client.chat.completions.create({ model: 'spread', messages: ask }).withResponse();
+      served.add(response.headers.get('x-sluice-provider'));
+    }
+    expect(served.size).toBe(1);
+    expect(['primary', 'secondary']).toContain([...served][0]);
+    expect(rig.fakes.tried()).toHaveLength(6);
+  });
+
   it('refuses bad metadata with 400 invalid_metadata before calling anyone', async () => {
     await expect(rig.client.chat.completions.create({ model: 'tiered', messages: ask }, { headers: { 'x-sluice-metadata': 'not json' } })).rejects.toMatchObject({ status: 400, code: 'invalid_metadata' });
     expect(rig.fakes.tried()).toEqual([]);
@@ -144,7 +163,7 @@ describe('embeddings and models', () => {
   it('lists the models the key may use', async () => {
     const ids: string[] = [];
     for await (const m of rig.client.models.list()) ids.push(m.id);
-    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'eager', 'embed', 'gpt-4o-mini', 'hurry', 'open/*', 'solo', 'stubborn', 'tiered']);
+    expect(ids).toEqual(['azure-gpt4o', 'careful', 'chat', 'cold', 'eager', 'embed', 'geo', 'gpt-4o-mini', 'hurry', 'open/*', 'solo', 'spread', 'stubborn', 'tiered']);
   });
 
   it('rejects a chat model on the embeddings endpoint and an unknown model', async () => {

@@ -76,6 +76,20 @@ routes:
         - { when: { header: { x-tier: premium } }, then: secondary/llama-3.1-70b }
         - { when: { metadata: { feature: summaries } }, then: azure/gpt-4o }
       default: primary/gpt-4o-mini
+  geo:
+    aliases: [geo]
+    strategy:
+      conditional:
+        - { when: { country: [DE, AT] }, then: secondary/llama-3.1-8b }
+        - { when: { consumer: [team] }, then: azure/gpt-4o }
+      default: primary/gpt-4o-mini
+  spread:
+    aliases: [spread]
+    strategy:
+      loadbalance:
+        - { target: primary/gpt-4o-mini, weight: 1 }
+        - { target: secondary/llama-3.1-8b, weight: 1 }
+      sticky: consumer
   passthrough: { aliases: ["open/*"], strategy: primary/* }
   embed: { type: embeddings, aliases: [embed], strategy: { fallback: [primary/text-embedding-3-small, secondary/nomic-embed] } }
 consumers:
