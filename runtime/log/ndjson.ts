@@ -1,11 +1,13 @@
 /**
  * Request records as NDJSON files, for `sluice dev`: one JSON line per record, appended to
  * `<dir>/<YYYY-MM-DD>.ndjson` by the UTC day the request arrived. One queue serializes the
- * appends, so concurrent requests never interleave lines. The queue is bounded: a slow disk
+ * appends, so concurrent requests never interleave lines. The day's file stays open between
+ * appends (opening it per append was most of a record's cost); it is reopened on a new day,
+ * after a failure, and when it was deleted or moved away. The queue is bounded: a slow disk
  * costs records (counted), never memory. A failing disk is reported once and never thrown.
  * @module
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogSink, RequestRecord } from './types.ts';
 
@@ -13,6 +15,9 @@ import type { LogSink, RequestRecord } from './types.ts';
 export function devLogDir(cwd: string): string {
   return join(cwd, '.sluice', 'logs');
 }
+
+/** How often, at most, an open day file is checked to still be the one at its path (deleted or rotated away). */
+const REOPEN_CHECK_MS = 1000;
 
 /** How a record's file is named: the UTC day of its `time`. */
 export const NDJSON_FILE = /^(\d{4}-\d{2}-\d{2})\.ndjson$/;
@@ -106,15 +111,48 @@ export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): 
     stderr.write(`sluice: ${message}\n`);
   };
 
+  /** The open day file, and when it was last checked to still be the file at its path. */
+  let current: { file: string; handle: FileHandle; inode: number; checkedAt: number } | null = null;
+
+  const closeCurrent = async (): Promise<void> => {
+    const c = current;
+    current = null;
+    await c?.handle.close().catch(() => undefined);
+  };
+
+  /** The handle to append `file` through: the open one, unless the day changed or the file left its path. */
+  const handleFor = async (file: string): Promise<FileHandle> => {
+    const now = Date.now();
+    if (current && current.file === file) {
+      if (now - current.checkedAt < REOPEN_CHECK_MS) return current.handle;
+      const onDisk = await stat(join(dir, file)).catch(() => null);
+      if (onDisk && onDisk.ino === current.inode) {
+        current.checkedAt = now;
+        return current.handle;
+      }
+    }
+    await closeCurrent();
+    if (!dirReady) {
+      await mkdir(dir, { recursive: true });
+      dirReady = true;
+    }
+    const handle = await open(join(dir, file), 'a');
+    try {
+      current = { file, handle, inode: (await handle.stat()).ino, checkedAt: now };
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+    return handle;
+  };
+
   const append = async (file: string, text: string, count: number): Promise<void> => {
     try {
-      if (!dirReady) {
-        await mkdir(dir, { recursive: true });
-        dirReady = true;
-      }
-      await appendFile(join(dir, file), brokenLine ? `\n${text}` : text);
+      const handle = await handleFor(file);
+      await handle.appendFile(brokenLine ? `\n${text}` : text);
       brokenLine = false;
     } catch (err) {
+      await closeCurrent();
       dirReady = false;
       brokenLine = true;
       failed += count;
@@ -166,6 +204,7 @@ export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): 
   const close = async (): Promise<void> => {
     closed = true;
     while (draining) await draining;
+    await closeCurrent();
     const lost = dropped + failed;
     if (lost > 0) reportOnce('close', `${lost} request record${lost === 1 ? ' was' : 's were'} not written to ${dir} (${dropped} dropped, ${failed} failed)`);
   };

@@ -2,7 +2,7 @@
  * The NDJSON sink of `sluice dev`: one whole line per record under concurrency, one file per
  * UTC day, a bounded queue that drops and counts, and a failing disk reported once, never thrown.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,24 @@ describe('createNdjsonSink', () => {
     expect(readdirSync(dir)).toEqual(['2025-03-01.ndjson']);
     const written = lines(join(dir, '2025-03-01.ndjson'));
     expect(written.map((l) => JSON.parse(l) as RequestRecord)).toEqual([r, { ...r, requestId: 'req-2' }]);
+    expect(sink.lost()).toEqual({ dropped: 0, failed: 0 });
+  });
+
+  it('starts the day file again when it is deleted or moved away while the sink is open', async () => {
+    const dir = tempDir();
+    const file = join(dir, '2025-03-01.ndjson');
+    const sink = createNdjsonSink(dir);
+    await sink.write(record({ requestId: 'before' }));
+    rmSync(file);
+    // The open file is checked against its path at most once a second.
+    await new Promise((r) => setTimeout(r, 1100));
+    await sink.write(record({ requestId: 'after-delete' }));
+    renameSync(file, join(dir, 'rotated.ndjson.1'));
+    await new Promise((r) => setTimeout(r, 1100));
+    await sink.write(record({ requestId: 'after-rotate' }));
+    await sink.close();
+    expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['after-rotate']);
+    expect(lines(join(dir, 'rotated.ndjson.1')).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['after-delete']);
     expect(sink.lost()).toEqual({ dropped: 0, failed: 0 });
   });
 
