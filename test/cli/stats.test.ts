@@ -10,40 +10,24 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../runtime/log/types.ts';
+import { sampleRecord } from '../support/records.ts';
 import { ROOT, sluice } from '../support/cli.ts';
 
 /** A complete version-1 record of a served chat request; `overrides` change single fields. */
 function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    v: 1,
-    time: '2025-03-01T12:00:00.000Z',
+  return sampleRecord({
     requestId: 'req',
     gateway: 'stats',
-    stage: 'default',
-    planHash: 'sha256:0000',
-    endpoint: 'chat',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    route: 'chat',
     consumer: 'team-a',
-    clientIp: null,
-    country: null,
-    requestedModel: 'gpt-4o-mini',
-    stream: false,
     attempts: [{ provider: 'openai', model: 'gpt-4o-mini', status: 200, errorClass: null, latencyMs: 10 }],
     provider: 'openai',
     model: 'gpt-4o-mini',
-    status: 200,
-    errorCode: null,
     cache: 'BYPASS',
-    limits: [],
     usage: { promptTokens: 100, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-    costUsd: 0.001,
     latencyMs: 10,
     ttfbMs: 10,
-    metadata: null,
     ...overrides,
-  };
+  });
 }
 
 const at = (minute: number): string => new Date(Date.parse('2025-03-01T12:00:00Z') + minute * 60_000).toISOString();

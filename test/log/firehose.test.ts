@@ -5,6 +5,7 @@ import { createAwsLogSink } from '../../runtime/log/aws.ts';
 import { createFirehoseSink, FIREHOSE_LIMITS, firehoseClientConfig, type FirehoseSinkOptions } from '../../runtime/log/firehose.ts';
 import { createMetricsEmitter } from '../../runtime/log/metrics.ts';
 import type { RequestRecord } from '../../runtime/log/types.ts';
+import { sampleRecord } from '../support/records.ts';
 import { FAKE_CREDENTIALS } from '../support/fake-bedrock/index.ts';
 import { closedPortUrl, startFakeFirehose, unavailable, type FakeFirehose } from '../support/fake-firehose/index.ts';
 import { testPlan } from '../support/plan.ts';
@@ -12,36 +13,23 @@ import { testPlan } from '../support/plan.ts';
 const STREAM = 'sluice-acme-prod-requests';
 
 function record(n: number, extra: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    v: 1,
+  return sampleRecord({
     time: '2026-01-02T03:04:05.000Z',
     requestId: `req-${n}`,
     gateway: 'acme',
     stage: 'prod',
     planHash: 'sha256:abc',
-    endpoint: 'chat',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    route: 'chat',
     consumer: 'team-a',
-    clientIp: null,
-    country: null,
     requestedModel: 'chat',
-    stream: false,
     attempts: [{ provider: 'openai', model: 'gpt-4o-mini', status: 200, errorClass: null, latencyMs: 120 }],
     provider: 'openai',
     model: 'gpt-4o-mini',
-    status: 200,
-    errorCode: null,
-    cache: null,
-    limits: [],
     usage: null,
     costUsd: 0.0001,
     latencyMs: 130,
     ttfbMs: 130,
-    metadata: null,
     ...extra,
-  };
+  });
 }
 
 function records(count: number, extra: Partial<RequestRecord> = {}): RequestRecord[] {

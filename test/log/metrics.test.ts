@@ -3,42 +3,29 @@ import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../../runtime/log/metric-names.ts';
 import { budgetUsedPercent, createMetricsEmitter, droppedMetric, requestMetrics, type EmfDocument } from '../../runtime/log/metrics.ts';
 import type { RequestRecord } from '../../runtime/log/types.ts';
+import { sampleRecord } from '../support/records.ts';
 import { testPlan } from '../support/plan.ts';
 
 const GATEWAY = 'acme-prod';
 const TIME = '2026-01-02T03:04:05.000Z';
 
 function record(extra: Partial<RequestRecord>): RequestRecord {
-  return {
-    v: 1,
+  return sampleRecord({
     time: TIME,
-    requestId: 'req-1',
     gateway: 'acme',
     stage: 'prod',
     planHash: 'sha256:abc',
-    endpoint: 'chat',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    route: 'chat',
     consumer: 'team-a',
-    clientIp: null,
-    country: null,
     requestedModel: 'chat',
-    stream: false,
     attempts: [],
     provider: null,
     model: null,
-    status: 200,
-    errorCode: null,
-    cache: null,
-    limits: [],
     usage: null,
     costUsd: null,
     latencyMs: 100,
     ttfbMs: null,
-    metadata: null,
     ...extra,
-  };
+  });
 }
 
 const usage = { promptTokens: 12, completionTokens: 34, cachedTokens: 0, reasoningTokens: 0, estimated: false };

@@ -8,40 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNdjsonSink, devLogDir, ndjsonFileFor } from '../../runtime/log/ndjson.ts';
 import type { RequestRecord } from '../../runtime/log/types.ts';
+import { sampleRecord } from '../support/records.ts';
 
-/** A complete version-1 record; `overrides` change single fields. */
-function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    v: 1,
-    time: '2025-03-01T12:00:00.000Z',
-    requestId: 'req-1',
-    gateway: 'test',
-    stage: 'default',
-    planHash: 'sha256:0000',
-    endpoint: 'chat',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    route: 'chat',
-    consumer: 'team',
-    clientIp: null,
-    country: null,
-    requestedModel: 'gpt-4o-mini',
-    stream: false,
-    attempts: [{ provider: 'mock', model: 'mock-small', status: 200, errorClass: null, latencyMs: 5 }],
-    provider: 'mock',
-    model: 'mock-small',
-    status: 200,
-    errorCode: null,
-    cache: null,
-    limits: [],
-    usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-    costUsd: 0.001,
-    latencyMs: 12,
-    ttfbMs: 12,
-    metadata: null,
-    ...overrides,
-  };
-}
+const record = sampleRecord;
 
 /** Collects what the sink reports. */
 function capture(): { write(text: string): void; readonly text: string[] } {

@@ -1,6 +1,20 @@
 /** A hand-made, fully populated Plan for infra and runtime tests, plus helpers to vary it. */
 import { contentHash } from '../../compiler/canonical.ts';
-import { PLAN_FORMAT, type Plan, type PlanEdge, type PlanGateway, type PlanRoute } from '../../runtime/plan.ts';
+import { PLAN_FORMAT, type Plan, type PlanAlerts, type PlanEdge, type PlanGateway, type PlanRoute } from '../../runtime/plan.ts';
+
+/** Alerts of the test Plans: every alarm on at the documented thresholds, one email subscriber. */
+export const TEST_ALERTS: PlanAlerts = {
+  enabled: true,
+  topicArn: null,
+  notify: [{ kind: 'email', address: 'oncall@example.com' }],
+  periodMs: 300_000,
+  evaluationPeriods: 2,
+  serverErrorPercent: 5,
+  p99LatencyMs: 60_000,
+  providerErrorPercent: 25,
+  budgetUsedPercent: 80,
+  droppedLogRecords: true,
+};
 
 const retry = { attempts: 2, on: [429, '5xx' as const], backoff: { initialMs: 200, maxMs: 2000, multiplier: 2 } };
 const noCache = { enabled: false, ttlMs: 0, scope: 'consumer' as const, streaming: false, keyHeaders: [], maxEntryKb: 256 };
@@ -60,18 +74,7 @@ const BASE: Omit<Plan, 'hash'> = {
   },
   limits: [],
   logging: { bodies: false, redact: [], retentionDays: 90, clientIp: 'hashed', metadata: true },
-  alerts: {
-    enabled: true,
-    topicArn: null,
-    notify: [{ kind: 'email', address: 'oncall@example.com' }],
-    periodMs: 300_000,
-    evaluationPeriods: 2,
-    serverErrorPercent: 5,
-    p99LatencyMs: 60_000,
-    providerErrorPercent: 25,
-    budgetUsedPercent: 80,
-    droppedLogRecords: true,
-  },
+  alerts: TEST_ALERTS,
   edge: {
     domain: null,
     priceClass: '100',

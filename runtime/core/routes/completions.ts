@@ -258,7 +258,6 @@ function apiHeadersOf(request: GatewayRequest): Record<string, string> {
  */
 function canonicalBody(ctx: HandlerContext, route: PlanRoute, endpoint: PlanRoute['type'], protocol: ClientProtocol, clientBody: JsonObject): { body: JsonObject; nativeOnly: boolean } {
   if (endpoint !== 'chat') return { body: clientBody, nativeOnly: false };
-  if (protocol.api === 'chat') return { body: protocol.toChat(clientBody), nativeOnly: false };
   try {
     return { body: protocol.toChat(clientBody), nativeOnly: false };
   } catch (error) {

@@ -1,5 +1,6 @@
 /** Test factory: a valid default Plan (shaped like examples/multi-provider.yaml) plus deep-partial overrides. */
 import { createHash } from 'node:crypto';
+import { TEST_ALERTS } from '../../support/plan.ts';
 import type {
   Plan,
   PlanApiKey,
@@ -279,18 +280,7 @@ export const DEFAULT_PLAN: Plan = {
     clientIp: 'hashed',
     metadata: false,
   },
-  alerts: {
-    enabled: true,
-    topicArn: null,
-    notify: [{ kind: 'email', address: 'oncall@example.com' }],
-    periodMs: 300_000,
-    evaluationPeriods: 2,
-    serverErrorPercent: 5,
-    p99LatencyMs: 60_000,
-    providerErrorPercent: 25,
-    budgetUsedPercent: 80,
-    droppedLogRecords: true,
-  },
+  alerts: TEST_ALERTS,
   edge: {
     domain: null,
     priceClass: '100',
