@@ -11,12 +11,13 @@ export async function readJsonBody(request: GatewayRequest, maxKb: number): Prom
   const max = maxKb * 1024;
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > max) throw tooLarge(maxKb);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > max) throw tooLarge(maxKb);
-  if (bytes.byteLength === 0) throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
+  const text = await request.text();
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text needs its bytes counted.
+  if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max)) throw tooLarge(maxKb);
+  if (text.length === 0) throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
+    parsed = JSON.parse(text);
   } catch {
     throw new GatewayError('invalid_json', 'The request body is not valid JSON.');
   }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from './context.ts';
-import { errorResponse, isGatewayError, toErrorResponse } from './errors.ts';
+import { errorResponse, GatewayError, isGatewayError, toErrorResponse } from './errors.ts';
 import { SLUICE_HEADERS } from './headers.ts';
 import { chatProtocol } from '../apis/chat.ts';
 import { CLIENT_PROTOCOLS } from '../apis/index.ts';
@@ -60,14 +60,15 @@ function endpointOf(path: string): RecordEndpoint {
  */
 export async function handle(request: GatewayRequest, ctx: HandlerContext): Promise<Response> {
   const startedAt = ctx.clock.now();
-  const path = pathOf(request.url);
+  const url = urlOf(request.url);
+  const path = url?.pathname ?? '/';
   const record = new RecordDraft(ctx.plan, ctx.requestId ?? randomUUID(), startedAt, endpointOf(path), request.method.slice(0, 10), path, ctx.clientIp);
   const country = request.headers.get(CLIENT_HEADERS.country);
   if (country !== null && /^[A-Z]{2}$/.test(country)) record.country = country;
   const info: RequestInfo = { id: record.requestId, startedAt, record };
   let response: Response;
   try {
-    response = await dispatch(request, ctx, info);
+    response = await dispatch(request, ctx, info, url);
   } catch (error) {
     if (!isGatewayError(error)) console.error('sluice: unhandled error', error instanceof Error ? error.name : typeof error);
     const protocol = PROTOCOL_BY_PATH.get(path) ?? chatProtocol;
@@ -91,16 +92,16 @@ function finishRecord(ctx: HandlerContext, record: RecordDraft, status: number):
   }
 }
 
-function pathOf(url: string): string {
+function urlOf(url: string): URL | null {
   try {
-    return new URL(url).pathname;
+    return new URL(url);
   } catch {
-    return '/';
+    return null;
   }
 }
 
-function dispatch(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo): Response | Promise<Response> {
-  const url = new URL(request.url);
+function dispatch(request: GatewayRequest, ctx: HandlerContext, info: RequestInfo, url: URL | null): Response | Promise<Response> {
+  if (url === null) throw new GatewayError('invalid_request', 'The request URL is not valid.');
   const path = url.pathname;
   const methods = ROUTES[path];
   if (methods) {

@@ -21,4 +21,6 @@ export interface GatewayRequest {
   /** Fires when the client goes away. */
   readonly signal: StopSignal;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The body decoded as UTF-8 (a leading byte-order mark dropped), as `Request.text()` does. */
+  text(): Promise<string>;
 }

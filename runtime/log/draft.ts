@@ -28,11 +28,22 @@ function redactorOf(plan: Plan): (text: string) => string {
   return r;
 }
 
+/** Hashed IPs remembered (per gateway name) so a client's repeated requests skip the hash; bounded, oldest forgotten first. */
+const IP_HASH_MEMO = 4096;
+const ipHashes = new Map<string, string>();
+
 /** The client IP as the spec wants it logged. */
 export function loggedIp(plan: Plan, ip: string | null): string | null {
   if (ip === null || plan.logging.clientIp === 'none') return null;
   if (plan.logging.clientIp === 'full') return ip;
-  return `sha256:${createHash('sha256').update(`${plan.gateway.name}:${ip}`).digest('hex').slice(0, 16)}`;
+  const key = `${plan.gateway.name}:${ip}`;
+  let hashed = ipHashes.get(key);
+  if (hashed === undefined) {
+    hashed = `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+    if (ipHashes.size >= IP_HASH_MEMO) ipHashes.delete(ipHashes.keys().next().value!);
+    ipHashes.set(key, hashed);
+  }
+  return hashed;
 }
 
 /** The mutable draft of one request's record. */

@@ -37,4 +37,12 @@ export class NodeRequest implements GatewayRequest {
     if (b === null) return Promise.resolve(new ArrayBuffer(0));
     return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   }
+
+  /** The body as text without copying it to an ArrayBuffer first. */
+  text(): Promise<string> {
+    const b = this.body;
+    if (b === null) return Promise.resolve('');
+    const text = b.toString('utf8');
+    return Promise.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  }
 }

@@ -64,6 +64,36 @@ describe('createNdjsonSink', () => {
     expect(written.every((r) => r.requestBody === body)).toBe(true);
   });
 
+  it('gathers records for flushMs and writes them together; close() writes what waits at once', async () => {
+    const dir = tempDir();
+    const file = join(dir, '2025-03-01.ndjson');
+    const sink = createNdjsonSink(dir, { flushMs: 60_000 });
+    let settled = 0;
+    const writes = [sink.write(record({ requestId: 'a' })), sink.write(record({ requestId: 'b' }))].map((p) => p.then(() => void settled++));
+    await new Promise((r) => setTimeout(r, 100));
+    // Still waiting: nothing on disk, no write promise settled.
+    expect(readdirSync(dir)).toEqual([]);
+    expect(settled).toBe(0);
+    await sink.close();
+    await Promise.all(writes);
+    expect(settled).toBe(2);
+    expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['a', 'b']);
+  });
+
+  it('writes without waiting for flushMs once 64 KiB wait, and at once with flushMs 0', async () => {
+    const dir = tempDir();
+    const file = join(dir, '2025-03-01.ndjson');
+    const big = createNdjsonSink(dir, { flushMs: 60_000 });
+    await big.write(record({ requestId: 'big', requestBody: 'x'.repeat(70 * 1024) }));
+    expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['big']);
+    await big.close();
+    const eager = createNdjsonSink(dir, { flushMs: 0 });
+    await eager.write(record({ requestId: 'eager' }));
+    expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['big', 'eager']);
+    await eager.close();
+    expect(() => createNdjsonSink(dir, { flushMs: -1 })).toThrow(/flushMs/);
+  });
+
   it('writes records on both sides of UTC midnight to two files', async () => {
     const dir = tempDir();
     const sink = createNdjsonSink(dir);
