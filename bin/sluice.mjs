@@ -5,7 +5,7 @@
 // loading the sources through tsx. Any unexpected failure prints one line, never a stack.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,18 +15,27 @@ const INPUTS = ['compiler', 'runtime', 'schema', 'package-lock.json', 'bin/sluic
 /** Loaded at run time from node_modules (large, or only used by some commands). */
 const EXTERNAL = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild', 'tsx', 'tsx/*', '@aws-sdk/*'];
 
+/**
+ * A hash of every input file's path, size and mtime. Run on every start, so it is kept cheap:
+ * relative paths are built by concatenation (path.relative per file cost more than the stats)
+ * and directory entries come typed, so only files are stat'ed.
+ */
 function fingerprint() {
   const hash = createHash('sha256');
-  const visit = (path) => {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) return;
-    if (st.isDirectory()) {
-      for (const name of readdirSync(path).sort()) visit(join(path, name));
-    } else {
-      hash.update(`${relative(root, path)}:${st.size}:${st.mtimeMs}\n`);
+  const visit = (rel, entryIsDir) => {
+    const full = `${root}/${rel}`;
+    if (entryIsDir) {
+      const entries = readdirSync(full, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) visit(`${rel}/${e.name}`, e.isDirectory());
+      return;
     }
+    const st = statSync(full, { throwIfNoEntry: false });
+    if (st) hash.update(`${rel}:${st.size}:${st.mtimeMs}\n`);
   };
-  for (const input of INPUTS) visit(join(root, input));
+  for (const input of INPUTS) {
+    const st = statSync(join(root, input), { throwIfNoEntry: false });
+    if (st) visit(input, st.isDirectory());
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
