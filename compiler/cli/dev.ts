@@ -110,7 +110,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (!plan) return EXIT.findings;
   const state = needsState(plan) ? await openDevStore(io.cwd) : null;
   const logDir = devLogDir(io.cwd);
-  const log = createNdjsonSink(logDir, { stderr: io.stderr });
+  const log = createNdjsonSink(logDir, { stderr: io.stderr, ack: 'queued' });
   let server: DevServer;
   try {
     server = await startDevServer(plan, host, port, process.env, log, state?.store ?? null);

@@ -1,15 +1,16 @@
 /**
  * Responses whose bodies adapters can write without web streams. They are real Fetch
  * `Response`s (tests and the Lambda adapter read them as usual), but they keep their body
- * as text or as an async sequence of text and build a `ReadableStream` only when someone
+ * as text or as a source of text pieces and build a `ReadableStream` only when someone
  * asks for `body`: on Node 20 each web stream costs several microseconds to create and
  * every chunk read through it a promise, which the Node adapter skips.
  * @module
  */
+import { readAll, toReadableStream, type PieceSource } from '../stream/pieces.ts';
 
 const encoder = new TextEncoder();
 const texts = new WeakMap<Response, string>();
-const sources = new WeakMap<Response, AsyncGenerator<string, void, undefined>>();
+const sources = new WeakMap<Response, PieceSource>();
 
 function lazyBody(r: Response, make: () => ReadableStream<Uint8Array>, read: () => Promise<string>): Response {
   let stream: ReadableStream<Uint8Array> | null = null;
@@ -37,30 +38,11 @@ export function textResponse(text: string, init: ResponseInit): Response {
   return lazyBody(r, make, () => Promise.resolve(text));
 }
 
-/** A response streamed as text pieces (SSE). Its body is read once: through `piecesOf` or `body`. */
-export function streamResponse(pieces: AsyncGenerator<string, void, undefined>, init: ResponseInit): Response {
+/** A response streamed as text pieces (SSE). Its body is read once: through `piecesOf`, `body` or `text()`. */
+export function streamResponse(pieces: PieceSource, init: ResponseInit): Response {
   const r = new Response(null, init);
   sources.set(r, pieces);
-  const make = (): ReadableStream<Uint8Array> =>
-    new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const next = await pieces.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-        async cancel() {
-          await pieces.return(undefined);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  const read = async (): Promise<string> => {
-    let out = '';
-    for await (const piece of pieces) out += piece;
-    return out;
-  };
-  return lazyBody(r, make, read);
+  return lazyBody(r, () => toReadableStream(pieces), () => readAll(pieces));
 }
 
 /** The text body of a response made by `textResponse`, else undefined. */
@@ -69,6 +51,6 @@ export function textOf(r: Response): string | undefined {
 }
 
 /** The text pieces of a response made by `streamResponse`, else undefined. */
-export function piecesOf(r: Response): AsyncGenerator<string, void, undefined> | undefined {
+export function piecesOf(r: Response): PieceSource | undefined {
   return sources.get(r);
 }

@@ -43,6 +43,14 @@ export interface NdjsonSinkOptions {
    */
   readonly flushMs?: number;
   /**
+   * When `write` resolves: `written` once the record is on disk (or dropped or failed);
+   * `queued` as soon as it is serialized and queued, leaving durability to `close()`. A
+   * server uses `queued` so a request's post-response work does not hold the request's state
+   * for the `flushMs` its record waits.
+   * @default 'written'
+   */
+  readonly ack?: 'written' | 'queued';
+  /**
    * Where the one-line reports go (append failure, first drop, the loss count at close).
    * @default process.stderr
    */
@@ -59,13 +67,15 @@ export interface LostRecords {
 
 /** A LogSink over NDJSON files. */
 export interface NdjsonSink extends LogSink {
-  /** Resolves once the record is on disk, dropped or failed; never rejects. */
+  /** Resolves once the record is on disk, dropped or failed (or, with `ack: 'queued'`, once queued); never rejects. */
   write(record: RequestRecord): Promise<void>;
   /** What was lost so far. */
   lost(): LostRecords;
   /** Waits for the queued records, reports any loss once, and drops what is written afterwards. */
   close(): Promise<void>;
 }
+
+const NOTHING = (): void => {};
 
 interface Queued {
   readonly file: string;
@@ -108,6 +118,8 @@ export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): 
   const flushMs = options.flushMs ?? 50;
   if (!Number.isFinite(flushMs) || flushMs < 0) throw new Error(`flushMs must be a number of at least 0, not ${flushMs}`);
   const stderr = options.stderr ?? process.stderr;
+  const ack = options.ack ?? 'written';
+  if (ack !== 'written' && ack !== 'queued') throw new Error(`ack must be 'written' or 'queued', not ${String(ack)}`);
   const queue: Queued[] = [];
   /** Characters in `queue`. */
   let queuedChars = 0;
@@ -213,6 +225,12 @@ export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): 
     timer.unref?.();
   };
 
+  const enqueue = (file: string, line: string, done: () => void): void => {
+    queue.push({ file, line, done });
+    queuedChars += line.length;
+    schedule();
+  };
+
   const write = (record: RequestRecord): Promise<void> => {
     if (closed || queue.length + inFlight >= maxPending) {
       dropped++;
@@ -227,11 +245,11 @@ export function createNdjsonSink(dir: string, options: NdjsonSinkOptions = {}): 
       reportOnce('serialize', 'a request record could not be serialized and was not written');
       return Promise.resolve();
     }
-    return new Promise<void>((done) => {
-      queue.push({ file: ndjsonFileFor(record), line, done });
-      queuedChars += line.length;
-      schedule();
-    });
+    if (ack === 'queued') {
+      enqueue(ndjsonFileFor(record), line, NOTHING);
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => enqueue(ndjsonFileFor(record), line, done));
   };
 
   const close = async (): Promise<void> => {

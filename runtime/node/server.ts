@@ -11,6 +11,7 @@ import { errorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
 import { piecesOf, textOf } from '../core/response.ts';
 import { Stop, type StopSignal } from '../core/stop.ts';
+import type { PieceSource } from '../stream/pieces.ts';
 import { NodeRequest } from './request.ts';
 
 /** A request listener for `http.createServer`. */
@@ -95,22 +96,43 @@ async function writeResponse(res: ServerResponse, response: Response, aborted: S
   res.end();
 }
 
-/** Writes text pieces as they come, waiting when the socket is full; stops the source if the client leaves. */
-async function writePieces(res: ServerResponse, pieces: AsyncGenerator<string, void, undefined>, aborted: StopSignal): Promise<void> {
-  try {
-    for (;;) {
-      if (aborted.aborted) {
-        await pieces.return(undefined);
-        break;
-      }
-      const next = await pieces.next();
-      if (next.done) break;
-      if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-  } catch {
-    // The source failed: the client keeps what was written.
+/**
+ * Lets the source write straight into the socket: a full socket pauses it until `drain`, a
+ * client that leaves (or has already left) cancels it. Resolves once the body ended or the client left.
+ */
+function writePieces(res: ServerResponse, source: PieceSource, aborted: StopSignal): Promise<void> {
+  if (aborted.aborted || res.destroyed) {
+    source.cancel();
+    res.end();
+    return Promise.resolve();
   }
-  res.end();
+  return new Promise((resolve) => {
+    let over = false;
+    const onDrain = (): void => source.resume();
+    const stop = (): void => {
+      over = true;
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      if (over) return;
+      stop();
+      source.cancel();
+    };
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+    source.pipe({
+      write: (piece) => !over && res.write(piece),
+      end: (last) => {
+        if (over) return;
+        stop();
+        // The last piece and the chunked terminator leave in one write.
+        if (last === undefined || last === '') res.end();
+        else res.end(last);
+      },
+    });
+  });
 }
 
 /** A listener serving `deps`; bodies larger than `maxBodyBytes` are refused with 413. */

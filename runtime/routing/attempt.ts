@@ -11,6 +11,7 @@ import { apiKeyOf } from '../providers/credentials.ts';
 import { adapterFor } from '../providers/registry.ts';
 import { UnsupportedInput, type CallInput, type ParsedResponse, type ProviderAdapter, type StreamTranslator } from '../providers/types.ts';
 import { createSseDecoder } from '../sse/decoder.ts';
+import type { SseEvent } from '../sse/types.ts';
 import type { Answer, ContentStep, EventSource, Outcome, Served } from './answer.ts';
 import type { Call, StopReason } from './call.ts';
 import { AttemptClock } from './clock.ts';
@@ -168,30 +169,47 @@ async function jsonAnswer(res: UpstreamResponse, clock: AttemptClock, served: Se
   return { ok: true, answer: { kind: 'json', served, text: parsed.value === body ? text : JSON.stringify(parsed.value), value: parsed.value, usage: parsed.usage, native } };
 }
 
+/** Upstream events with a way to put back the part of a batch that was not used yet. */
+interface Rewindable extends EventSource {
+  /** `events` come first from the next `next()`. */
+  unread(events: readonly SseEvent[]): void;
+}
+
 /** Upstream body → batches of SSE events. */
-function eventSource(res: UpstreamResponse): EventSource {
+function eventSource(res: UpstreamResponse): Rewindable {
   const decoder = createSseDecoder();
   const it = res.body[Symbol.asyncIterator]();
   let ended = false;
-  return {
-    async next() {
-      while (!ended) {
-        const r = await it.next();
-        if (r.done) {
-          ended = true;
-          const rest = decoder.end();
-          return rest.length > 0 ? rest : null;
-        }
-        const events = decoder.push(r.value);
-        if (events.length > 0) return events;
+  let unread: readonly SseEvent[] | null = null;
+  const onChunk = (r: IteratorResult<Uint8Array>): readonly SseEvent[] | null | Promise<readonly SseEvent[] | null> => {
+    if (r.done) {
+      ended = true;
+      const rest = decoder.end();
+      return rest.length > 0 ? rest : null;
+    }
+    const events = decoder.push(r.value);
+    return events.length > 0 ? events : source.next();
+  };
+  const source: Rewindable = {
+    next() {
+      if (unread !== null) {
+        const events = unread;
+        unread = null;
+        return Promise.resolve(events);
       }
-      return null;
+      if (ended) return Promise.resolve(null);
+      return it.next().then(onChunk);
     },
     cancel() {
       ended = true;
+      unread = null;
       res.cancel();
     },
+    unread(events) {
+      if (events.length > 0) unread = events;
+    },
   };
+  return source;
 }
 
 async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: Served, translator: StreamTranslator): Promise<Outcome> {
@@ -214,15 +232,22 @@ async function streamAnswer(res: UpstreamResponse, clock: AttemptClock, served: 
       return stop(err instanceof UpstreamError || clock.reason() !== null ? transportFailure(err, clock.reason()) : failure('server', 'upstream_malformed', 'The provider sent a stream the gateway cannot read.', { maybeAccepted: true }));
     }
     if (batch === null) break;
-    for (const event of batch) {
-      const step = translator.next(event);
+    for (let i = 0; i < batch.length; i++) {
+      const step = translator.next(batch[i]!);
       if (step.kind === 'error') return stop(step.failure);
-      if (step.kind === 'done') ended = true;
+      if (step.kind === 'done') {
+        ended = true;
+        break;
+      }
       if (step.kind === 'chunks' || step.kind === 'events') {
         if (step.usage) usage = step.usage;
-        if ((step.kind === 'chunks' ? step.chunks.length : step.events.length) > 0) first.push(step);
+        if ((step.kind === 'chunks' ? step.chunks.length : step.events.length) > 0) {
+          first.push(step);
+          // Commit on the first content: the rest of the batch is the relay's, after the client has its first byte.
+          events.unread(batch.slice(i + 1));
+          break;
+        }
       }
-      if (ended) break;
     }
   }
   if (first.length === 0) return stop(failure('server', 'upstream_empty_stream', 'The provider ended the stream without any content.', { maybeAccepted: true }));

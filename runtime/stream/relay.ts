@@ -1,6 +1,6 @@
 /**
  * The client's side of a committed stream, written in the client's own protocol as upstream
- * events arrive, with usage counted on the way. A stream that fails after bytes went out
+ * events arrive (pushed into the reader's sink, see ./pieces.ts), with usage counted on the way. A stream that fails after bytes went out
  * ends with an error in that protocol and never as a normal stop; a client that goes away
  * stops the upstream call. Long silences get SSE comments so proxies keep the line open.
  * @module
@@ -12,6 +12,8 @@ import type { Answer, ContentStep } from '../routing/answer.ts';
 import { failure, type Failure } from '../routing/failure.ts';
 import { clientErrorOf } from '../routing/failure-response.ts';
 import { encodeSseComment } from '../sse/encoder.ts';
+import type { SseEvent } from '../sse/types.ts';
+import type { PieceSink, PieceSource } from './pieces.ts';
 
 /** How a relayed stream ended. */
 export interface StreamSummary {
@@ -85,106 +87,153 @@ class StreamState {
   }
 }
 
-/**
- * One timer per stream that fires after `ms` of silence; resetting it on every batch is a
- * cheap `refresh()`, not a new timer and promise per batch.
- */
-function silenceAlarm(ms: number): { silence: Promise<'silence'>; reset(): void; rearm(): void; stop(): void } {
-  let fire: (value: 'silence') => void = () => {};
-  const alarm = {
-    silence: new Promise<'silence'>((resolve) => (fire = resolve)),
-    timer: setTimeout(() => fire('silence'), ms),
-    reset: () => void alarm.timer.refresh(),
-    rearm: () => {
-      alarm.silence = new Promise<'silence'>((resolve) => (fire = resolve));
-      alarm.timer = setTimeout(() => fire('silence'), ms);
-    },
-    stop: () => clearTimeout(alarm.timer),
-  };
-  return alarm;
-}
+/** The reason a relay stops when its reader goes away. */
+const CLIENT_CLOSED = failure('network', 'client_closed', 'The client closed the connection.');
 
 /**
- * The SSE body for a committed stream, as text pieces in the client's protocol; `onEnd`
- * runs once when it finishes in any way (calling `return()` on it means the client left).
+ * The body of a committed stream, written into the reader's sink in the client's protocol;
+ * `onEnd` runs once when it finishes in any way (`cancel()` means the client left).
  */
-export async function* relay(
+export function relay(
   answer: Extract<Answer, { kind: 'stream' }>,
   encoder: StreamEncoder,
   onEnd: (summary: StreamSummary) => void,
   keepAliveMs = KEEP_ALIVE_MS,
-): AsyncGenerator<string, void, undefined> {
-  const { tail } = answer;
-  const state = new StreamState(encoder, answer.usage);
-  let ended = false;
-  let cleanup = (): void => {};
-  const finish = (outcome: StreamSummary['outcome'], f: Failure | null): void => {
-    ended = true;
-    cleanup();
-    tail.dispose();
-    if (outcome !== 'done') tail.events.cancel();
-    onEnd({ outcome, failure: f, usage: state.usage, outputChars: state.chars, chunks: state.count });
-  };
-  try {
-    const first = answer.first.map((s) => state.absorb(s)).join('');
-    if (answer.ended) {
-      finish('done', null);
-      yield first + state.done();
-      return;
-    }
-    if (first) yield first;
-    let pending: ReturnType<typeof tail.events.next> | null = null;
-    const quiet = silenceAlarm(keepAliveMs);
-    cleanup = quiet.stop;
-    for (;;) {
-      pending ??= tail.events.next();
-      let batch;
-      try {
-        batch = await Promise.race([pending, quiet.silence]);
-      } catch {
-        const f = tail.stopFailure() ?? failure('network', 'upstream_stream_broken', 'The provider stream broke off.');
-        if (f.code === 'client_closed') return finish('cancelled', f);
-        finish('failed', f);
-        yield state.error(f);
-        return;
-      }
-      if (batch === 'silence') {
-        quiet.rearm();
-        yield encodeSseComment('keep-alive');
-        continue;
-      }
-      quiet.reset();
-      pending = null;
+): PieceSource {
+  return new Relay(answer, encoder, onEnd, keepAliveMs);
+}
+
+/**
+ * Reads one upstream batch at a time and writes what it translates to before asking for the
+ * next, so a reader that stops taking pieces stops the reads (and the upstream socket fills).
+ * One timer per stream sends keep-alives after `keepAliveMs` of silence; each batch restarts
+ * it with a cheap `refresh()`.
+ */
+class Relay implements PieceSource {
+  private readonly state: StreamState;
+  private sink: PieceSink | null = null;
+  private ended = false;
+  /** The sink is full: no reads until `resume()`. */
+  private waiting = false;
+  /** A `next()` on the upstream events is outstanding. */
+  private reading = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly answer: Extract<Answer, { kind: 'stream' }>,
+    encoder: StreamEncoder,
+    private readonly onEnd: (summary: StreamSummary) => void,
+    private readonly keepAliveMs: number,
+  ) {
+    this.state = new StreamState(encoder, answer.usage);
+  }
+
+  pipe(sink: PieceSink): void {
+    if (this.sink !== null) throw new TypeError('a streamed body can be read only once');
+    this.sink = sink;
+    if (this.ended) return;
+    this.guard(() => {
+      const { state, answer } = this;
+      let first = '';
+      for (const step of answer.first) first += state.absorb(step);
+      if (answer.ended) return this.finish('done', null, first + state.done());
+      this.timer = setTimeout(this.onSilence, this.keepAliveMs);
+      if (first !== '') this.send(first);
+      this.read();
+    });
+  }
+
+  resume(): void {
+    if (!this.waiting || this.ended) return;
+    this.waiting = false;
+    this.read();
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.sink = null;
+    this.finish('cancelled', CLIENT_CLOSED, null);
+  }
+
+  private read(): void {
+    if (this.ended || this.reading || this.waiting) return;
+    this.reading = true;
+    this.answer.tail.events.next().then(this.onBatch, this.onBroken);
+  }
+
+  private send(text: string): void {
+    if (this.sink !== null && !this.sink.write(text)) this.waiting = true;
+  }
+
+  private readonly onBatch = (batch: readonly SseEvent[] | null): void => {
+    this.reading = false;
+    if (this.ended) return;
+    this.guard(() => {
+      const { tail } = this.answer;
+      const state = this.state;
+      this.timer?.refresh();
       if (batch === null) {
-        if (state.finished) {
-          finish('done', null);
-          yield state.done();
-        } else {
-          const f = tail.stopFailure() ?? failure('network', 'upstream_stream_cut', 'The provider stream ended before the answer was complete.');
-          finish('failed', f);
-          yield state.error(f);
-        }
-        return;
+        if (state.finished) return this.finish('done', null, state.done());
+        const f = tail.stopFailure() ?? failure('network', 'upstream_stream_cut', 'The provider stream ended before the answer was complete.');
+        return this.finish('failed', f, state.error(f));
       }
       tail.touch();
       let text = '';
       for (const event of batch) {
         const s = tail.translator.next(event);
         if (s.kind === 'chunks' || s.kind === 'events') text += state.absorb(s);
-        else if (s.kind === 'error') {
-          finish('failed', s.failure);
-          yield text + state.error(s.failure);
-          return;
-        } else if (s.kind === 'done') {
-          finish('done', null);
-          yield text + state.done();
-          return;
-        }
+        else if (s.kind === 'error') return this.finish('failed', s.failure, text + state.error(s.failure));
+        else if (s.kind === 'done') return this.finish('done', null, text + state.done());
       }
-      if (text !== '') yield text;
+      if (text !== '') this.send(text);
+      this.read();
+    });
+  };
+
+  private readonly onBroken = (): void => {
+    this.reading = false;
+    if (this.ended) return;
+    this.guard(() => {
+      const f = this.answer.tail.stopFailure() ?? failure('network', 'upstream_stream_broken', 'The provider stream broke off.');
+      if (f.code === 'client_closed') this.finish('cancelled', f, '');
+      else this.finish('failed', f, this.state.error(f));
+    });
+  };
+
+  private readonly onSilence = (): void => {
+    if (this.ended) return;
+    this.timer?.refresh();
+    // A reader that is not taking pieces is not sent keep-alives either.
+    if (!this.waiting) this.send(encodeSseComment('keep-alive'));
+  };
+
+  /** Runs a step; a bug in translation or encoding ends the stream with an error event, never silently. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch {
+      if (this.ended) return;
+      const f = failure('server', 'internal_error', 'The gateway failed while relaying the stream.');
+      let last = '';
+      try {
+        last = this.state.error(f);
+      } catch {
+        // nothing more can be said in the client's protocol
+      }
+      this.finish('failed', f, last);
     }
-  } finally {
-    // Reached without an end only when the consumer stopped reading: the client went away.
-    if (!ended) finish('cancelled', failure('network', 'client_closed', 'The client closed the connection.'));
+  }
+
+  /** Ends the stream once: timers and upstream released, `last` and the end written (unless the reader left), then `onEnd`. */
+  private finish(outcome: StreamSummary['outcome'], f: Failure | null, last: string | null): void {
+    this.ended = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    const { tail } = this.answer;
+    tail.dispose();
+    if (outcome !== 'done') tail.events.cancel();
+    const sink = this.sink;
+    if (sink !== null && last !== null) sink.end(last);
+    const state = this.state;
+    this.onEnd({ outcome, failure: f, usage: state.usage, outputChars: state.chars, chunks: state.count });
   }
 }

@@ -80,6 +80,19 @@ describe('createNdjsonSink', () => {
     expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['a', 'b']);
   });
 
+  it("with ack 'queued', resolves a write once queued and leaves the disk to close()", async () => {
+    const dir = tempDir();
+    const file = join(dir, '2025-03-01.ndjson');
+    const sink = createNdjsonSink(dir, { flushMs: 60_000, ack: 'queued' });
+    await sink.write(record({ requestId: 'a' }));
+    await sink.write(record({ requestId: 'b' }));
+    // Both writes settled while nothing is on disk yet.
+    expect(readdirSync(dir)).toEqual([]);
+    await sink.close();
+    expect(lines(file).map((l) => (JSON.parse(l) as RequestRecord).requestId)).toEqual(['a', 'b']);
+    expect(() => createNdjsonSink(dir, { ack: 'later' as 'queued' })).toThrow(/ack/);
+  });
+
   it('writes without waiting for flushMs once 64 KiB wait, and at once with flushMs 0', async () => {
     const dir = tempDir();
     const file = join(dir, '2025-03-01.ndjson');

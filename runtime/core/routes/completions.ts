@@ -17,6 +17,7 @@ import type { Answer } from '../../routing/answer.ts';
 import { requestSignal, type Call } from '../../routing/call.ts';
 import { run } from '../../routing/execute.ts';
 import { clientCode, failureResponse } from '../../routing/failure-response.ts';
+import { arraySource, keepCopy } from '../../stream/pieces.ts';
 import { relay, type StreamSummary } from '../../stream/relay.ts';
 import { readJsonBody } from '../body.ts';
 import { adapterFor } from '../../providers/registry.ts';
@@ -170,7 +171,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
       }),
     );
     const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
-    return streamResponse(pieces ? collect(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    return streamResponse(pieces ? keepCopy(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
   } catch (error) {
     signal.dispose();
     ctx.waitUntil(admission.settle(null, null));
@@ -193,41 +194,11 @@ export async function writeRecord(ctx: HandlerContext, r: RequestRecord): Promis
   }
 }
 
-/**
- * Passes pieces through while keeping a copy for the cache (keep-alives left out; gives up past
- * `max` characters). `passed(true)` once every piece went through and was kept, else `passed(false)`.
- */
-async function* collect(source: AsyncGenerator<string, void, undefined>, into: string[], max: number, passed: (whole: boolean) => void): AsyncGenerator<string, void, undefined> {
-  let size = 0;
-  let whole = false;
-  try {
-    for (;;) {
-      const next = await source.next();
-      if (next.done) {
-        whole = size <= max;
-        return;
-      }
-      if (!next.value.startsWith(':')) {
-        size += next.value.length;
-        if (size <= max) into.push(next.value);
-        else into.length = 0;
-      }
-      yield next.value;
-    }
-  } finally {
-    passed(whole);
-    await source.return(undefined);
-  }
-}
-
 /** The answer a cached entry holds, replayed piece by piece for a stream. */
 function cachedResponse(hit: CachedAnswer, headers: Readonly<Record<string, string>>): Response {
   const h = { ...headers, [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: hit.model };
   if (hit.kind === 'json') return jsonResponse(hit.text ?? '', 200, h);
-  async function* replay(): AsyncGenerator<string, void, undefined> {
-    for (const piece of hit.pieces ?? []) yield piece;
-  }
-  return streamResponse(replay(), { status: 200, headers: { ...SSE_HEADERS, ...h } });
+  return streamResponse(arraySource(hit.pieces ?? []), { status: 200, headers: { ...SSE_HEADERS, ...h } });
 }
 
 /** A 429 or 503 from the limits, in the client's protocol, with Retry-After and rate-limit headers. */

@@ -123,4 +123,46 @@ describe('relay', () => {
     expect(src.cancelled).toBe(true);
     expect(summary?.outcome).toBe('cancelled');
   });
+
+  it('reads no further upstream while the reader is full, and goes on at resume', async () => {
+    let reads = 0;
+    const src = source([[ev(content('lo'))], [ev(content('!', 'stop'))], [ev('[DONE]')]]);
+    const counted: EventSource = { next: () => (reads++, src.next()), cancel: () => src.cancel() };
+    const pieces: string[] = [];
+    let ended = false;
+    let room = 1;
+    const body = relay(answer(counted), chatProtocol.streamEncoder(CTX), () => undefined);
+    body.pipe({ write: (p) => (pieces.push(p), --room > 0), end: (last) => ((ended = true), last && pieces.push(last)) });
+    await new Promise((r) => setTimeout(r, 30));
+    // The first piece filled the reader: nothing was asked of the upstream yet.
+    expect(pieces).toHaveLength(1);
+    expect(reads).toBe(0);
+    room = 100;
+    body.resume();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ended).toBe(true);
+    expect(pieces.join('')).toContain('"lo"');
+    expect(pieces.at(-1)).toBe('data: [DONE]\n\n');
+  });
+
+  it('ends with an error event, not a normal stop, when translating an event throws', async () => {
+    const broken = answer(source([[ev(content('lo'))]]));
+    const translator = { next: () => { throw new Error('bug'); } };
+    const { tail } = broken;
+    let summary: StreamSummary | undefined;
+    const stream = streamResponse(relay({ ...broken, tail: { ...tail, translator } }, chatProtocol.streamEncoder(CTX), (s) => (summary = s)), {}).body!;
+    const text = await drain(stream);
+    expect(text).toContain('"code":"internal_error"');
+    expect(text).not.toContain('[DONE]');
+    expect(text).not.toContain('bug');
+    expect(summary).toMatchObject({ outcome: 'failed', failure: { code: 'internal_error' } });
+  });
+
+  it('reports a body cancelled before anyone read it, and releases the upstream', () => {
+    const src = source([[ev(content('lo'))]]);
+    let summary: StreamSummary | undefined;
+    relay(answer(src), chatProtocol.streamEncoder(CTX), (s) => (summary = s)).cancel();
+    expect(src.cancelled).toBe(true);
+    expect(summary).toMatchObject({ outcome: 'cancelled', failure: { code: 'client_closed' } });
+  });
 });
