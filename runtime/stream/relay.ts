@@ -1,8 +1,8 @@
 /**
  * The client's side of a committed stream, written in the client's own protocol as upstream
- * events arrive (pushed into the reader's sink, see ./pieces.ts), with usage counted on the way. A stream that fails after bytes went out
- * ends with an error in that protocol and never as a normal stop; a client that goes away
- * stops the upstream call. Long silences get SSE comments so proxies keep the line open.
+ * events arrive (pushed into the reader's sink, see ./pieces.ts), with usage counted on the
+ * way. A stream that fails after bytes went out ends with an error in that protocol and never
+ * as a normal stop; a client that goes away stops the upstream call. Long silences get SSE comments so proxies keep the line open.
  * @module
  */
 import type { StreamEncoder } from '../apis/types.ts';

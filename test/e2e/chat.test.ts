@@ -45,6 +45,14 @@ describe('chat completions', () => {
     expect(rig.fakes.requests()[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
+  it('relays a whole stream that arrives in one read, in order, with its finish and usage', async () => {
+    rig.fakes.byName.primary.script(stream({ chunks: ['one', ' two', ' three', ' four', ' five'], layout: 'openai', burst: true }));
+    const { text, chunks } = await collect(await rig.client.chat.completions.create({ model: 'chat', messages: ask, stream: true, stream_options: { include_usage: true } }));
+    expect(text).toBe('one two three four five');
+    expect(chunks.filter((c) => c.choices[0]?.finish_reason === 'stop')).toHaveLength(1);
+    expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
   it('records usage from the stream, and an estimate marked as such when the provider sends none', async () => {
     rig.fakes.byName.primary.script(stream({ content: 'one two three four' }));
     rig.fakes.byName.secondary.script(stream({ content: 'five six seven eight' }));

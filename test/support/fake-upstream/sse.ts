@@ -32,6 +32,10 @@ export async function sendStream(x: Exchange, options: StreamOptions, broken: St
   x.res.flushHeaders();
   if (!(await wait(options.firstByteDelayMs ?? 0, x.signal))) return;
 
+  if (options.burst === true && broken === null) {
+    if (await write(x, [...events, frame('[DONE]')].join(''))) x.res.end();
+    return;
+  }
   let sent = 0;
   const emit = async (text: string): Promise<boolean> => {
     if (sent > 0 && !(await wait(delayMs, x.signal))) return false;

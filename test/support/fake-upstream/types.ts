@@ -47,6 +47,8 @@ export interface StreamOptions extends ReplyOptions {
   readonly delayMs?: number;
   /** Pause between the headers (sent at once) and the first event, in ms. Default 0. */
   readonly firstByteDelayMs?: number;
+  /** Send every event and `[DONE]` in one write, as a burst that reaches the gateway in one read. Default false. */
+  readonly burst?: boolean;
   /**
    * `compact` (default): the role rides on the first content delta and `finish_reason` on the
    * last one. `openai`: a separate role chunk first (`content: ''`) and a separate empty-delta
