@@ -3,6 +3,7 @@
  * @module
  */
 import { textResponse } from './response.ts';
+import { merged } from '../merged.ts';
 
 /** Headers every JSON answer carries: gateway answers are never cacheable (CloudFront caches errors otherwise). */
 const JSON_HEADERS = {
@@ -13,5 +14,5 @@ const JSON_HEADERS = {
 /** A JSON `Response` with `status`; `body` may already be serialized JSON text. */
 export function jsonResponse(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return textResponse(text, { status, headers: { ...JSON_HEADERS, ...headers } });
+  return textResponse(text, { status, headers: merged(JSON_HEADERS, headers) });
 }

@@ -16,6 +16,7 @@ import {
 } from './errors.ts';
 import { ACCEPT_ENCODING, requestHeaders, responseHeaders } from './headers.ts';
 import type { UpstreamClient, UpstreamPhase, UpstreamRequest, UpstreamResponse } from './types.ts';
+import { merged } from '../merged.ts';
 
 /** Connection pool settings; every field has a default suited to LLM providers. */
 export interface HttpClientOptions {
@@ -66,7 +67,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
   const agents = {
     http: withIdleTracking(new http.Agent(base), idleMs),
-    https: withIdleTracking(new https.Agent(options.ca === undefined ? base : { ...base, ca: [options.ca].flat() }), idleMs),
+    https: withIdleTracking(new https.Agent(options.ca === undefined ? base : merged(base, { ca: [options.ca].flat() })), idleMs),
   };
   return {
     agents: { http: agents.http.agent, https: agents.https.agent },

@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEvent, Context, StreamifyHandler } from 'aws-lambda';
 import type { Writable } from 'node:stream';
-import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
+import type { HandlerContext, RequestScope, RuntimeDeps } from '../core/context.ts';
 import { errorResponse, isGatewayError, toErrorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
 import { SLUICE_HEADERS } from '../core/headers.ts';
@@ -15,6 +15,7 @@ import { eventHeaders, toRequest, viewerIp } from './event.ts';
 import { originVerified } from './origin-verify.ts';
 import type { SecretCache } from './secret-cache.ts';
 import { writeResponse } from './response-stream.ts';
+import { merged } from '../merged.ts';
 
 /** A wrong origin-verify value triggers a refetch of the secret at most this often (rotation pick-up). */
 const ORIGIN_SECRET_REFRESH_MS = 60_000;
@@ -38,12 +39,12 @@ export function createStreamingHandler(deps: LambdaDeps): StreamifyHandler<APIGa
       // answered as a malformed request below
     }
     const sourceIp = event?.requestContext?.identity?.sourceIp ?? null;
-    const ctx: HandlerContext = {
-      ...deps.runtime,
+    const scope: RequestScope = {
       waitUntil: (work) => void pending.push(work),
       clientIp: headers ? viewerIp(headers, sourceIp) : sourceIp,
       requestId: event?.requestContext?.requestId ?? context.awsRequestId ?? null,
     };
+    const ctx: HandlerContext = merged(deps.runtime, scope);
     // The client is gone when the response stream closes or fails before the answer ended:
     // the upstream call, a backoff or a stream relay stops then, not at the next write.
     const gone = new AbortController();

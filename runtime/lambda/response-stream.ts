@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { merged } from '../merged.ts';
 
 /** The prelude API Gateway reads before the body (status, headers, cookies). */
 export interface ResponsePrelude {
@@ -18,7 +19,7 @@ export function preludeOf(response: Response, extraHeaders: Readonly<Record<stri
   });
   return {
     statusCode: response.status,
-    headers: { ...headers, ...extraHeaders },
+    headers: merged(headers, extraHeaders),
     cookies: response.headers.getSetCookie(),
   };
 }

@@ -8,6 +8,7 @@ import type { Plan } from '../plan.ts';
 import { createFirehoseSink, type FirehoseSinkOptions } from './firehose.ts';
 import { createMetricsEmitter, type LineWriter } from './metrics.ts';
 import type { LogSink } from './types.ts';
+import { merged } from '../merged.ts';
 
 /** Options of `createAwsLogSink`. */
 export interface AwsLogOptions {
@@ -23,7 +24,7 @@ export interface AwsLogOptions {
 /** EMF metrics for every record, plus Firehose delivery when a stream is named. */
 export function createAwsLogSink(options: AwsLogOptions): LogSink {
   const metrics = createMetricsEmitter({ plan: options.plan, ...(options.out ? { out: options.out } : {}) });
-  const firehose = options.streamName ? createFirehoseSink({ ...options.firehose, streamName: options.streamName, metrics }) : null;
+  const firehose = options.streamName ? createFirehoseSink(merged(options.firehose ?? {}, { streamName: options.streamName, metrics })) : null;
   return {
     write(record) {
       metrics.emit(record);

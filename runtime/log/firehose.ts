@@ -11,6 +11,7 @@ import type { FirehoseClient, FirehoseClientConfig } from '@aws-sdk/client-fireh
 import { systemClock, type Clock } from '../core/context.ts';
 import type { MetricsEmitter } from './metrics.ts';
 import type { LogSink, RequestRecord } from './types.ts';
+import { merged } from '../merged.ts';
 
 type Sdk = typeof import('@aws-sdk/client-firehose');
 
@@ -93,7 +94,7 @@ interface Loss {
 export function encodeRecord(record: RequestRecord): Uint8Array | null {
   const full = Buffer.from(`${JSON.stringify(record)}\n`);
   if (full.byteLength <= FIREHOSE_LIMITS.recordBytes) return full;
-  const cut: Record<string, unknown> = { ...record, truncated: true };
+  const cut: Record<string, unknown> = merged(record, { truncated: true });
   delete cut.requestBody;
   delete cut.responseBody;
   const line = Buffer.from(`${JSON.stringify(cut)}\n`);

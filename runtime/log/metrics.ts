@@ -8,6 +8,7 @@
 import type { Plan } from '../plan.ts';
 import { DIMENSIONS, gatewayDimension, METRIC_NAMESPACE, METRICS } from './metric-names.ts';
 import type { AttemptRecord, RequestRecord } from './types.ts';
+import { merged } from '../merged.ts';
 
 type Metric = (typeof METRICS)[keyof typeof METRICS];
 type Dimension = (typeof DIMENSIONS)[keyof typeof DIMENSIONS];
@@ -52,7 +53,7 @@ function doc(
     Dimensions: dimensionSets,
     Metrics: values.map(([m]) => ({ Name: m.name, Unit: m.unit })),
   };
-  return { ...properties, _aws: { Timestamp: timestamp, CloudWatchMetrics: [directive] }, ...dimensions, ...Object.fromEntries(values.map(([m, v]) => [m.name, v])) };
+  return merged(properties, { _aws: { Timestamp: timestamp, CloudWatchMetrics: [directive] }, ...dimensions, ...Object.fromEntries(values.map(([m, v]) => [m.name, v])) });
 }
 
 function requestValues(r: RequestRecord): Array<readonly [Metric, MetricValue]> {

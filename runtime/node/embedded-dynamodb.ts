@@ -119,7 +119,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     mkdirSync(path, { recursive: true });
     release = acquireLock(path);
   }
-  const server = loadDynalite()({ ...(path === undefined ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = loadDynalite()({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path === undefined ? {} : { path }) });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= new Promise<void>((done, fail) => {

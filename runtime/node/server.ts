@@ -6,13 +6,14 @@
  */
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HandlerContext, RuntimeDeps } from '../core/context.ts';
+import type { HandlerContext, RequestScope, RuntimeDeps } from '../core/context.ts';
 import { errorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
 import { piecesOf, textOf } from '../core/response.ts';
 import { Stop, type StopSignal } from '../core/stop.ts';
 import type { PieceSource } from '../stream/pieces.ts';
 import { NodeRequest } from './request.ts';
+import { merged } from '../merged.ts';
 
 /** A request listener for `http.createServer`. */
 /**
@@ -156,7 +157,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: RuntimeDep
     if (!res.writableFinished) gone.abort('client_closed');
   });
   const pending: Promise<unknown>[] = [];
-  const ctx: HandlerContext = { ...deps, waitUntil: (work) => void pending.push(work), clientIp: req.socket.remoteAddress ?? null, requestId: null };
+  const scope: RequestScope = { waitUntil: (work) => void pending.push(work), clientIp: req.socket.remoteAddress ?? null, requestId: null };
+  const ctx: HandlerContext = merged(deps, scope);
   try {
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';

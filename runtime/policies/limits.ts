@@ -14,6 +14,7 @@ import { estimatePromptTokens } from '../core/usage.ts';
 import type { CounterOp, Lease, LeaseResult, Store } from '../store/types.ts';
 import { costMicroUsd, worstPrice } from './cost.ts';
 import { expiryOf, formatReset, previousWindow, windowAt, type WindowSpan } from './windows.ts';
+import { merged } from '../merged.ts';
 
 /** Output tokens reserved when the request sets no maximum. */
 export const DEFAULT_OUTPUT_RESERVE = 4096;
@@ -171,7 +172,7 @@ async function plan(req: LimitRequest, store: Store, memory: LimitMemory, timeou
   }
   for (const r of reads) {
     const p = planned[r.index]!;
-    planned[r.index] = { ...p, ceiling: p.ceiling - Math.ceil((memory.previous.get(`${r.key}|${r.window}`) ?? 0) * r.weight) };
+    planned[r.index] = merged(p, { ceiling: p.ceiling - Math.ceil((memory.previous.get(`${r.key}|${r.window}`) ?? 0) * r.weight) });
   }
   return { planned, unread };
 }
@@ -328,10 +329,10 @@ export async function admit(req: LimitRequest, store: Store | null, memory: Limi
 function decisionOf(o: Outcome): LimitDecision {
   const l = o.p.limit;
   const base = { id: l.id, kind: l.kind, limit: l.amount };
-  if (o.kind === 'error') return { ...base, decision: l.onStoreError === 'open' ? 'store_error_open' : 'store_error_closed', remaining: null };
+  if (o.kind === 'error') return merged(base, { decision: l.onStoreError === 'open' ? 'store_error_open' : 'store_error_closed', remaining: null });
   const ok = admitted(o);
   const value = o.kind === 'lease' ? o.result.value : o.value;
   const units = l.shards <= 1 ? Math.max(0, o.p.ceiling - value) : null;
   const remaining = units === null ? null : l.kind === 'budget_usd' ? units / 1_000_000 : units;
-  return { ...base, decision: ok ? 'admitted' : 'refused', remaining };
+  return merged(base, { decision: ok ? 'admitted' : 'refused', remaining });
 }

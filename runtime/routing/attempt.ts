@@ -16,6 +16,7 @@ import type { Answer, ContentStep, EventSource, Outcome, Served } from './answer
 import type { Call, StopReason } from './call.ts';
 import { AttemptClock } from './clock.ts';
 import { failure, type Failure } from './failure.ts';
+import { merged } from '../merged.ts';
 
 /** Largest error body read from a provider. */
 const MAX_ERROR_BYTES = 64 * 1024;
@@ -63,7 +64,7 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
   }
   let res: UpstreamResponse;
   try {
-    res = await transport.send({ ...upstreamRequest, signal: clock.signal });
+    res = await transport.send(merged(upstreamRequest, { signal: clock.signal }));
   } catch (err) {
     clock.dispose();
     return fail(transportFailure(err, clock.reason()));
@@ -77,11 +78,11 @@ async function tryTarget(call: Call, target: PlanTargetNode): Promise<Outcome> {
 function callInput(call: Call, target: PlanTargetNode, provider: PlanProvider, apiKey: string | null, body: JsonObject, native: boolean): CallInput {
   const model = target.model === '*' ? String(call.clientBody.model) : target.model;
   // A native call speaks the client's API, so the client's version and beta headers apply.
-  const headers: Record<string, string> = native ? { ...call.apiHeaders, 'user-agent': USER_AGENT } : { 'user-agent': USER_AGENT };
+  const headers: Record<string, string> = native ? merged(call.apiHeaders, { 'user-agent': USER_AGENT }) : { 'user-agent': USER_AGENT };
   if (call.idempotencyKey !== null) headers['idempotency-key'] = call.idempotencyKey;
   const created = Math.floor(call.startedAt / 1000);
   const params = native ? nativeParams(call.protocol.api, target.params) : target.params;
-  return { provider, model, body: { ...body, ...params, model }, apiKey, headers, created, requestId: call.requestId };
+  return { provider, model, body: merged(body, params, { model }), apiKey, headers, created, requestId: call.requestId };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StoreError, type CacheRecord, type CounterAdd, type CounterOp, type CounterResult, type Lease, type LeaseOp, type LeaseResult, type Store } from './types.ts';
+import { merged } from '../merged.ts';
 
 type Sdk = typeof import('@aws-sdk/client-dynamodb');
 type Item = Record<string, AttributeValue>;
@@ -201,7 +202,7 @@ export function dynamoStore(sdk: Sdk, client: DynamoDBClient, table: string): St
         client.send(
           new PutItemCommand({
             TableName: table,
-            Item: { ...KEYS.cache(key), b: { B: record.body }, g: { L: record.generations.map(n) }, expiresAt: n(record.expiresAt) },
+            Item: merged(KEYS.cache(key), { b: { B: record.body }, g: { L: record.generations.map(n) }, expiresAt: n(record.expiresAt) }),
           }),
           { abortSignal },
         ),

@@ -17,6 +17,7 @@ import {
   stringAt,
   unsupported,
 } from './validate.ts';
+import { merged } from '../../merged.ts';
 
 /** A canonical content part; `cache_control` is kept where the client put it (the Anthropic adapter sends it back). */
 export type ChatPart =
@@ -226,11 +227,11 @@ function toolResult(block: JsonObject, at: string): ChatMessage {
     if (parts.length === 0) parts = [{ type: 'text', text: '' }];
   }
   const first = parts[0];
-  if (isError && first?.type === 'text') parts[0] = { ...first, text: first.text === '' ? 'Error' : `Error: ${first.text}` };
+  if (isError && first?.type === 'text') parts[0] = merged(first, { text: first.text === '' ? 'Error' : `Error: ${first.text}` });
   const cache = cacheControl(block, at);
   const last = parts.length - 1;
   const lastPart = parts[last];
-  if (cache.cache_control && lastPart) parts[last] = { ...lastPart, cache_control: cache.cache_control };
+  if (cache.cache_control && lastPart) parts[last] = merged(lastPart, { cache_control: cache.cache_control });
   const only = parts.length === 1 ? parts[0] : undefined;
   return { role: 'tool', tool_call_id: id, content: only?.type === 'text' && only.cache_control === undefined ? only.text : parts };
 }

@@ -2,6 +2,7 @@
 import { isObject, type ChatCompletion, type JsonObject, type Usage } from '../../openai/types.ts';
 import { readAnswer } from '../messages/chat-read.ts';
 import type { AnswerContext } from '../types.ts';
+import { merged } from '../../merged.ts';
 
 /** A response's `status` with its `incomplete_details`. */
 export interface ResponseStatus {
@@ -90,7 +91,7 @@ export function chatToResponse(completion: ChatCompletion, ctx: AnswerContext): 
   const output: JsonObject[] = [];
   if (parts.length > 0) output.push(messageItem(messageItemId(ctx, 0), parts, status));
   answer.toolCalls.forEach((call, i) => output.push(functionCallItem(callItemId(ctx, i), call.id, call.name, call.arguments, status)));
-  const response: JsonObject = { ...baseResponse(ctx, status), incomplete_details, output };
+  const response: JsonObject = merged(baseResponse(ctx, status), { incomplete_details, output });
   if (completion.usage) response.usage = responsesUsage(completion.usage);
   return response;
 }

@@ -25,6 +25,7 @@ import {
   type MessagePart,
 } from './answer.ts';
 import { failedResponseError } from './errors.ts';
+import { merged } from '../../merged.ts';
 
 /** An output message as it streams. */
 interface MessageState {
@@ -80,13 +81,13 @@ class ResponsesStream implements StreamEncoder {
     const out = this.start() + this.closeAll();
     const { status, incomplete_details } = responseStatus(this.finishReason);
     const final = usage ?? this.usage;
-    const response = { ...baseResponse(this.ctx, status), incomplete_details, output: this.output(), usage: final ? responsesUsage(final) : null };
+    const response = merged(baseResponse(this.ctx, status), { incomplete_details, output: this.output(), usage: final ? responsesUsage(final) : null });
     return out + this.emit(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
   }
 
   /** `response.failed`: the response so far, `status: 'failed'` and `error: {code, message}`; unfinished items are `incomplete`. */
   error(e: ClientError): string {
-    const response = { ...baseResponse(this.ctx, 'failed'), error: failedResponseError(e), output: this.output() };
+    const response = merged(baseResponse(this.ctx, 'failed'), { error: failedResponseError(e), output: this.output() });
     return this.start() + this.emit('response.failed', { response });
   }
 
@@ -129,12 +130,12 @@ class ResponsesStream implements StreamEncoder {
     if (!m.partOpen) {
       m.parts.push({ kind, text: '' });
       m.partOpen = true;
-      out += this.emit('response.content_part.added', { ...this.at(m), part: contentPart({ kind, text: '' }) });
+      out += this.emit('response.content_part.added', merged(this.at(m), { part: contentPart({ kind, text: '' }) }));
     }
     const part = m.parts.at(-1);
     if (part) part.text += text;
-    if (kind === 'output_text') return out + this.emit('response.output_text.delta', { ...this.at(m), delta: text, logprobs: [] });
-    return out + this.emit('response.refusal.delta', { ...this.at(m), delta: text });
+    if (kind === 'output_text') return out + this.emit('response.output_text.delta', merged(this.at(m), { delta: text, logprobs: [] }));
+    return out + this.emit('response.refusal.delta', merged(this.at(m), { delta: text }));
   }
 
   /** `item_id`, `output_index` and `content_index` of the message's last part. */
@@ -148,9 +149,9 @@ class ResponsesStream implements StreamEncoder {
     if (!part) return '';
     const done =
       part.kind === 'output_text'
-        ? this.emit('response.output_text.done', { ...this.at(m), text: part.text, logprobs: [] })
-        : this.emit('response.refusal.done', { ...this.at(m), refusal: part.text });
-    return done + this.emit('response.content_part.done', { ...this.at(m), part: contentPart(part) });
+        ? this.emit('response.output_text.done', merged(this.at(m), { text: part.text, logprobs: [] }))
+        : this.emit('response.refusal.done', merged(this.at(m), { refusal: part.text }));
+    return done + this.emit('response.content_part.done', merged(this.at(m), { part: contentPart(part) }));
   }
 
   private closeMessage(status: string): string {

@@ -31,6 +31,7 @@ import { jsonResponse } from '../respond.ts';
 import { streamResponse } from '../response.ts';
 import type { GatewayRequest } from '../request.ts';
 import { asUsage, recordUsage } from '../usage.ts';
+import { merged } from '../../merged.ts';
 
 /** Per-request facts the route handlers share with `handle`. */
 export interface RequestInfo {
@@ -95,7 +96,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
     signal.dispose();
     draft.cache = 'BYPASS';
     draft.errorCode = gate.refusal.code;
-    return refusalResponse(gate.refusal, { ...gate.headers, [SLUICE_HEADERS.route]: route.name }, protocol);
+    return refusalResponse(gate.refusal, merged(gate.headers, { [SLUICE_HEADERS.route]: route.name }), protocol);
   }
   // Whatever happens from here, the admission is settled exactly once (a lease never waits for expiry).
   let settled = false;
@@ -110,7 +111,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   try {
     const status: CacheStatus = cache.status === 'bypass' ? 'BYPASS' : found.hit ? 'HIT' : 'MISS';
     draft.cache = status;
-    const policyHeaders = { ...admission.headers, [SLUICE_HEADERS.cache]: status };
+    const policyHeaders = merged(admission.headers, { [SLUICE_HEADERS.cache]: status });
     if (found.hit) {
       signal.dispose();
       ctx.waitUntil(admission.settle(null, null));
@@ -120,10 +121,10 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
       draft.usage = hit.usage ? recordUsage(hit.usage, body, 0) : null;
       draft.costUsd = 0;
       draft.keepResponseBody(hit.kind === 'json' ? (hit.text ?? '') : (hit.pieces ?? []).join(''));
-      return cachedResponse(hit, { ...policyHeaders, [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' });
+      return cachedResponse(hit, merged(policyHeaders, { [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: '0' }));
     }
     const outcome = await run(call, route.strategy, route.name);
-    const headers = { ...routeHeaders(route, call, outcome.ok ? outcome.answer : null), ...policyHeaders };
+    const headers = merged(routeHeaders(route, call, outcome.ok ? outcome.answer : null), policyHeaders);
     if (!outcome.ok) {
       signal.dispose();
       ctx.waitUntil(admission.settle(null, null));
@@ -171,7 +172,7 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
       }),
     );
     const body$ = relay(answer, protocol.streamEncoder(answerCtx), done);
-    return streamResponse(pieces ? keepCopy(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    return streamResponse(pieces ? keepCopy(body$, pieces, cache.maxBytes * 8, passed) : body$, { status: 200, headers: merged(SSE_HEADERS, headers) });
   } catch (error) {
     signal.dispose();
     ctx.waitUntil(admission.settle(null, null));
@@ -196,9 +197,9 @@ export async function writeRecord(ctx: HandlerContext, r: RequestRecord): Promis
 
 /** The answer a cached entry holds, replayed piece by piece for a stream. */
 function cachedResponse(hit: CachedAnswer, headers: Readonly<Record<string, string>>): Response {
-  const h = { ...headers, [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: hit.model };
+  const h = merged(headers, { [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: hit.model });
   if (hit.kind === 'json') return jsonResponse(hit.text ?? '', 200, h);
-  return streamResponse(arraySource(hit.pieces ?? []), { status: 200, headers: { ...SSE_HEADERS, ...h } });
+  return streamResponse(arraySource(hit.pieces ?? []), { status: 200, headers: merged(SSE_HEADERS, h) });
 }
 
 /** A 429 or 503 from the limits, in the client's protocol, with Retry-After and rate-limit headers. */

@@ -24,6 +24,7 @@ import { NO_CLIENT_RETRY, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
 import type { GatewayRequest } from '../request.ts';
 import { refusalResponse, type RequestInfo } from './completions.ts';
+import { merged } from '../../merged.ts';
 
 /** Request headers passed on to the provider. */
 const PASSED = ['content-type', 'accept', 'anthropic-version', 'anthropic-beta', 'openai-beta'];
@@ -84,7 +85,7 @@ export async function native(request: GatewayRequest, ctx: HandlerContext, info:
   info.record.limits = gate.decisions;
   if (!gate.ok) {
     info.record.errorCode = gate.refusal.code;
-    return refusalResponse(gate.refusal, { ...gate.headers, [SLUICE_HEADERS.route]: route.name }, chatProtocol);
+    return refusalResponse(gate.refusal, merged(gate.headers, { [SLUICE_HEADERS.route]: route.name }), chatProtocol);
   }
   let settled = false;
   const settle = (used: 'reserved' | null): void => {
@@ -96,7 +97,7 @@ export async function native(request: GatewayRequest, ctx: HandlerContext, info:
   const transport = adapter.transport(provider as never) ?? ctx.upstream;
   try {
     const res = await transport.send({ url: adapter.native.url(provider as never, path, search), method: request.method as 'GET', headers, body, signal: signal.signal });
-    const out: Record<string, string> = { ...gate.admission.headers, [SLUICE_HEADERS.provider]: provider.name, [SLUICE_HEADERS.route]: route.name };
+    const out: Record<string, string> = merged(gate.admission.headers, { [SLUICE_HEADERS.provider]: provider.name, [SLUICE_HEADERS.route]: route.name });
     for (const name of RETURNED) if (res.headers[name] !== undefined) out[name] = res.headers[name]!;
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {

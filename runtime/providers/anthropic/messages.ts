@@ -7,6 +7,7 @@
 import { isObject, type JsonObject } from '../../openai/types.ts';
 import { UnsupportedInput } from '../types.ts';
 import type { Block } from './wire.ts';
+import { merged } from '../../merged.ts';
 
 /** One Anthropic conversation turn. */
 export interface Turn {
@@ -32,7 +33,7 @@ function refuse(message: string): never {
 function cached(block: Block, part: JsonObject): Block {
   if (part.cache_control === undefined || part.cache_control === null) return block;
   if (!isObject(part.cache_control)) refuse('"cache_control" must be an object such as {"type": "ephemeral"}');
-  return { ...block, cache_control: part.cache_control };
+  return merged(block, { cache_control: part.cache_control });
 }
 
 function textBlock(text: string, part: JsonObject | null = null): Block[] {

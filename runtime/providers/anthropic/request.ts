@@ -9,6 +9,7 @@ import type { PlanProviderAnthropic } from '../../plan.ts';
 import { UnsupportedInput, type CallInput } from '../types.ts';
 import { convertMessages } from './messages.ts';
 import { callHeaders, providerUrl, type Block } from './wire.ts';
+import { merged } from '../../merged.ts';
 
 function refuse(message: string): never {
   throw new UnsupportedInput(message);
@@ -108,7 +109,7 @@ function toolChoiceOf(choice: unknown, parallel: unknown): JsonObject | null {
   if (absent(parallel) || parallel === true) return out;
   if (parallel !== false) refuse('"parallel_tool_calls" must be true or false');
   if (out?.type === 'none') return out;
-  return { ...(out ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  return merged(out ?? { type: 'auto' }, { disable_parallel_tool_use: true });
 }
 
 function stopOf(stop: unknown): string[] | null {

@@ -8,6 +8,7 @@ import { chatRequest, chatResponse, chatStream, withoutExtensions } from '../ope
 import { openaiError } from '../openai/errors.ts';
 import { embeddingsRequest, embeddingsResponse } from '../openai/index.ts';
 import type { CallInput, ProviderAdapter } from '../types.ts';
+import { merged } from '../../merged.ts';
 
 /** The deployment URL of an operation for the input's model. */
 export function deploymentUrl(input: CallInput<PlanProviderAzure>, operation: string): string {
@@ -17,7 +18,7 @@ export function deploymentUrl(input: CallInput<PlanProviderAzure>, operation: st
 }
 
 function headers(input: CallInput<PlanProviderAzure>): Record<string, string> {
-  return { ...input.headers, ...(input.apiKey === null ? {} : { 'api-key': input.apiKey }) };
+  return merged(input.headers, (input.apiKey === null ? {} : { 'api-key': input.apiKey }));
 }
 
 /** Azure OpenAI. */

@@ -23,7 +23,7 @@ export function sdkCaller(sdk: BedrockSdk, provider: PlanProviderBedrock, env: R
   const { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } = sdk;
   const reached = new WeakSet<object>();
   const region = provider.region ?? env.AWS_REGION;
-  const client = new BedrockRuntimeClient({ ...(region ? { region } : {}), maxAttempts: 1, requestHandler: upstreamHandler(httpClient(), reached) });
+  const client = new BedrockRuntimeClient({ maxAttempts: 1, requestHandler: upstreamHandler(httpClient(), reached), ...(region ? { region } : {}) });
   return {
     // One branch per command type: the SDK's `send` overloads take one command type at a time.
     send: (command, options) =>

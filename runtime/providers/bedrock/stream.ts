@@ -7,6 +7,7 @@ import type { CallInput, StreamStep, StreamTranslator } from '../types.ts';
 import { completionId, filteredFailure, malformed } from './chat-response.ts';
 import { EXCEPTION_STATUS, exceptionFailure } from './errors.ts';
 import { finishOf, usageOf } from './usage.ts';
+import { merged } from '../../merged.ts';
 
 const IGNORE: StreamStep = { kind: 'ignore' };
 
@@ -34,12 +35,12 @@ export function chatStream(input: CallInput<PlanProviderBedrock>): StreamTransla
     started = true;
     const d = first ? { role: 'assistant', ...delta } : delta;
     const choice: JsonObject = { index: 0, delta: d, logprobs: null, finish_reason: finish };
-    const c: ChatChunk = { ...base, choices: [choice] };
+    const c: ChatChunk = merged(base, { choices: [choice] });
     return { kind: 'chunks', chunks: [{ chunk: c, raw: null }], usage: null };
   };
   const usageStep = (usage: Usage | null): StreamStep => {
     if (!usage || !showUsage) return { kind: 'chunks', chunks: [], usage };
-    return { kind: 'chunks', chunks: [{ chunk: { ...base, choices: [], usage }, raw: null }], usage };
+    return { kind: 'chunks', chunks: [{ chunk: merged(base, { choices: [], usage }), raw: null }], usage };
   };
   return {
     next(event: SseEvent): StreamStep {

@@ -7,6 +7,7 @@ import { isObject, type JsonObject } from '../../openai/types.ts';
 import { encodeSse } from '../../sse/encoder.ts';
 import { errorAnswer, jsonAnswer, readAll, wireJson } from './answers.ts';
 import { parseBedrockUrl } from './url.ts';
+import { merged } from '../../merged.ts';
 
 /** The SDK module, passed in so it is loaded only when Bedrock is first called. */
 export type BedrockSdk = typeof import('@aws-sdk/client-bedrock-runtime');
@@ -191,12 +192,12 @@ async function exchange(sdk: BedrockSdk, caller: BedrockCaller, request: Upstrea
     }
     if (!isObject(input)) throw new TypeError('a Converse request body is a JSON object');
     if (target.operation === 'converse') {
-      const out = await caller.send(new sdk.ConverseCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseCommandInput), options);
+      const out = await caller.send(new sdk.ConverseCommand(merged(withBytes(input), { modelId: target.modelId }) as unknown as ConverseCommandInput), options);
       l.release();
       const { $metadata: _, ...output } = isObject(out) ? out : {};
       return jsonAnswer(wireJson(output));
     }
-    const out = await caller.send(new sdk.ConverseStreamCommand({ ...withBytes(input), modelId: target.modelId } as unknown as ConverseStreamCommandInput), options);
+    const out = await caller.send(new sdk.ConverseStreamCommand(merged(withBytes(input), { modelId: target.modelId }) as unknown as ConverseStreamCommandInput), options);
     const stream = field(out, 'stream');
     if (typeof stream !== 'object' || stream === null || !(Symbol.asyncIterator in stream)) throw new UpstreamError('network', 'receive', 'Bedrock answered without an event stream');
     return streamAnswer(stream as AsyncIterable<unknown>, l);

@@ -1,5 +1,6 @@
 /** Bedrock token usage and stop reasons in OpenAI's terms. */
 import { isObject, type Usage } from '../../openai/types.ts';
+import { merged } from '../../merged.ts';
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -13,7 +14,7 @@ export function usageOf(value: unknown): Usage | null {
   const prompt = value.inputTokens + num(value.cacheReadInputTokens) + num(value.cacheWriteInputTokens);
   const usage = { prompt_tokens: prompt, completion_tokens: value.outputTokens, total_tokens: prompt + value.outputTokens };
   const cached = value.cacheReadInputTokens !== undefined || value.cacheWriteInputTokens !== undefined;
-  return cached ? { ...usage, prompt_tokens_details: { cached_tokens: num(value.cacheReadInputTokens) } } : usage;
+  return cached ? merged(usage, { prompt_tokens_details: { cached_tokens: num(value.cacheReadInputTokens) } }) : usage;
 }
 
 /** How an answer ended, in OpenAI's terms; `malformed` when the model's output was unusable. */

@@ -6,6 +6,7 @@
 import { maskSecrets } from '../../core/mask.ts';
 import { isObject } from '../../openai/types.ts';
 import { classOfStatus, failure, retryAfterMs, type ErrorClass, type Failure } from '../../routing/failure.ts';
+import { merged } from '../../merged.ts';
 
 /** The parts of a Google error object Sluice reads. */
 export interface GoogleError {
@@ -109,7 +110,7 @@ export function geminiError(status: number, headers: Readonly<Record<string, str
   const err = googleErrorOf(body) ?? { code: status, message: `Gemini answered ${status}`, status: null, details: [] };
   const f = failureOfGoogle(err, status);
   const fromHeader = retryAfterMs(headers, now);
-  return fromHeader !== null ? { ...f, retryAfterMs: fromHeader } : f;
+  return fromHeader !== null ? merged(f, { retryAfterMs: fromHeader }) : f;
 }
 
 /** The Failure for a blocked prompt (`promptFeedback.blockReason`): the same prompt is blocked again. */

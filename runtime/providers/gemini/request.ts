@@ -9,6 +9,7 @@ import { isObject, type JsonObject } from '../../openai/types.ts';
 import type { PlanProviderGemini } from '../../plan.ts';
 import { UnsupportedInput, type CallInput } from '../types.ts';
 import { functionParameters, toGeminiSchema } from './schema.ts';
+import { merged } from '../../merged.ts';
 
 /** Request parameters that are translated. */
 const TRANSLATED = new Set([
@@ -42,7 +43,7 @@ export function modelResource(model: string): string {
 
 /** Headers of every Gemini call: the key goes in `x-goog-api-key`, never in the URL. */
 export function geminiHeaders(apiKey: string | null, extra: Readonly<Record<string, string>>, accept: string): Record<string, string> {
-  const h: Record<string, string> = { ...extra, 'content-type': 'application/json', accept };
+  const h: Record<string, string> = merged(extra, { 'content-type': 'application/json', accept });
   if (apiKey !== null) h['x-goog-api-key'] = apiKey;
   return h;
 }

@@ -23,6 +23,7 @@
  */
 import { isObject, type JsonObject } from '../../openai/types.ts';
 import { UnsupportedInput } from '../types.ts';
+import { merged } from '../../merged.ts';
 
 const TYPES: Readonly<Record<string, string>> = { string: 'STRING', number: 'NUMBER', integer: 'INTEGER', boolean: 'BOOLEAN', array: 'ARRAY', object: 'OBJECT' };
 /** Keywords copied as they are. */
@@ -76,12 +77,12 @@ function convert(node: unknown, ctx: Context, path: string): JsonObject {
   if ('$ref' in node) {
     const { name, schema } = resolveRef(node.$ref, ctx, path);
     if (!isObject(schema)) return refuse(ctx, path, `the $ref "${String(node.$ref)}", which is not an object schema`);
-    return convert({ ...schema, ...without(node, '$ref') }, { ...ctx, refs: [...ctx.refs, name] }, path);
+    return convert(merged(schema, without(node, '$ref')), merged(ctx, { refs: [...ctx.refs, name] }), path);
   }
   if ('allOf' in node) {
     const all = node.allOf;
     if (!Array.isArray(all) || all.length !== 1 || !isObject(all[0])) return keyword(ctx, path, 'allOf');
-    return convert({ ...all[0], ...without(node, 'allOf') }, ctx, path);
+    return convert(merged(all[0], without(node, 'allOf')), ctx, path);
   }
   if ('anyOf' in node && 'oneOf' in node) return keyword(ctx, path, 'oneOf');
   const unionKey = 'anyOf' in node ? 'anyOf' : 'oneOf' in node ? 'oneOf' : null;
@@ -95,8 +96,8 @@ function convert(node: unknown, ctx: Context, path: string): JsonObject {
     if (nonNull.length === 0) return refuse(ctx, path, 'a schema that only allows null');
     if (nonNull.length === 1 && !('type' in rest)) {
       // `anyOf: [X, {type: null}]` is X, nullable; the parent's own keywords (description…) win.
-      const one = convert({ ...(nonNull[0] as JsonObject), ...rest }, ctx, path);
-      return nullable ? { ...one, nullable: true } : one;
+      const one = convert(merged(nonNull[0] as JsonObject, rest), ctx, path);
+      return nullable ? merged(one, { nullable: true }) : one;
     }
     if (rest.type !== undefined && typeof rest.type !== 'string') return keyword(ctx, path, 'type');
     const out = convertKeywords(without(rest, 'type'), typeof rest.type === 'string' ? geminiType(rest.type, ctx, path) : null, ctx, path);
@@ -187,7 +188,7 @@ function convertKeywords(node: JsonObject, type: string | null, ctx: Context, pa
 
 /** Converts a whole JSON Schema; `owner` names it in messages (`tool "get_weather"`). */
 export function toGeminiSchema(schema: unknown, owner: string): JsonObject {
-  const defs = isObject(schema) ? { ...(isObject(schema.definitions) ? schema.definitions : {}), ...(isObject(schema.$defs) ? schema.$defs : {}) } : {};
+  const defs = isObject(schema) ? merged(isObject(schema.definitions) ? schema.definitions : {}, isObject(schema.$defs) ? schema.$defs : {}) : {};
   return convert(schema, { owner, defs, refs: [] }, '');
 }
 

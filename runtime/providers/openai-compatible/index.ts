@@ -9,13 +9,14 @@ import { chatRequest, chatResponse, chatStream, type OpenaiTarget } from '../ope
 import { openaiError } from '../openai/errors.ts';
 import { embeddingsRequest, embeddingsResponse } from '../openai/index.ts';
 import type { CallInput, ProviderAdapter } from '../types.ts';
+import { merged } from '../../merged.ts';
 
 function auth(apiKey: string | null): Record<string, string> {
   return apiKey === null ? {} : { authorization: `Bearer ${apiKey}` };
 }
 
 function target(input: CallInput<PlanProviderOpenaiCompatible>, path: string): OpenaiTarget {
-  return { url: `${input.provider.baseUrl}${path}`, headers: { ...input.headers, ...auth(input.apiKey) }, streamUsage: input.provider.streamUsage };
+  return { url: `${input.provider.baseUrl}${path}`, headers: merged(input.headers, auth(input.apiKey)), streamUsage: input.provider.streamUsage };
 }
 
 /** An OpenAI-compatible server. */

@@ -9,6 +9,7 @@ import { failure } from '../../routing/failure.ts';
 import type { SseEvent } from '../../sse/types.ts';
 import type { ParsedResponse, StreamStep, StreamTranslator } from '../types.ts';
 import { errorMember, failureOf } from './errors.ts';
+import { merged } from '../../merged.ts';
 
 /** Where and how to send: what differs between OpenAI-compatible providers. */
 export interface OpenaiTarget {
@@ -34,12 +35,11 @@ export function withoutExtensions(body: JsonObject): JsonObject {
   if (!hasTopK && !marked) return body;
   const { top_k: _, ...rest } = body;
   if (!marked) return rest;
-  return {
-    ...rest,
+  return merged(rest, {
     messages: messages!.map((m: unknown) =>
-      isObject(m) && Array.isArray(m.content) ? { ...m, content: m.content.map((p: unknown) => (isObject(p) && 'cache_control' in p ? dropKey(p, 'cache_control') : p)) } : m,
+      isObject(m) && Array.isArray(m.content) ? merged(m, { content: m.content.map((p: unknown) => (isObject(p) && 'cache_control' in p ? dropKey(p, 'cache_control') : p)) }) : m,
     ),
-  };
+  });
 }
 
 function dropKey(o: JsonObject, key: string): JsonObject {
@@ -50,7 +50,7 @@ function dropKey(o: JsonObject, key: string): JsonObject {
 /** Builds the upstream request for an OpenAI-compatible chat completion. */
 export function chatRequest(target: OpenaiTarget, body: JsonObject): UpstreamRequest {
   const stream = body.stream === true;
-  const out = stream && target.streamUsage && !clientWantsUsage(body) ? { ...body, stream_options: { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true } } : body;
+  const out = stream && target.streamUsage && !clientWantsUsage(body) ? merged(body, { stream_options: merged(isObject(body.stream_options) ? body.stream_options : {}, { include_usage: true }) }) : body;
   return {
     url: target.url,
     method: 'POST',

@@ -10,6 +10,7 @@ import type { CallInput, ParsedResponse, ProviderAdapter } from '../types.ts';
 import { chatRequest, chatResponse, chatStream, withoutExtensions, type OpenaiTarget } from './chat.ts';
 import { openaiError } from './errors.ts';
 import { responsesApi } from './responses.ts';
+import { merged } from '../../merged.ts';
 
 /** Builds an embeddings request to an OpenAI-compatible `/embeddings` URL. */
 export function embeddingsRequest(url: string, headers: Readonly<Record<string, string>>, body: JsonObject): UpstreamRequest {
@@ -34,7 +35,7 @@ function authHeaders(p: PlanProviderOpenai, apiKey: string | null): Record<strin
 }
 
 function target(input: CallInput<PlanProviderOpenai>, path: string): OpenaiTarget {
-  return { url: `${input.provider.baseUrl}${path}`, headers: { ...input.headers, ...authHeaders(input.provider, input.apiKey) }, streamUsage: true };
+  return { url: `${input.provider.baseUrl}${path}`, headers: merged(input.headers, authHeaders(input.provider, input.apiKey)), streamUsage: true };
 }
 
 /** OpenAI's API. */

@@ -1,0 +1,146 @@
+/**
+ * `merged()` and the rule it serves: runtime code never builds an object with a literal
+ * that starts with a spread and goes on (`{ ...a, k: v }`, `{ ...a, ...b }`). On Node 20
+ * such a literal gets a new hidden class on every evaluation once optimised, which keeps
+ * finished requests alive into the old generation (see runtime/merged.ts). The scan below
+ * is the guard; test/e2e/retention.test.ts measures the effect on the running gateway.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { merged } from '../../runtime/merged.ts';
+import { ROOT } from '../support/cli.ts';
+
+describe('merged', () => {
+  it('is { ...a, ...b } and { ...a, ...b, ...c }: later keys win, order kept, inputs untouched', () => {
+    const a = { x: 1, y: 2 };
+    const b = { y: 3, z: 4 };
+    const out = merged(a, b);
+    expect(out).toEqual({ x: 1, y: 3, z: 4 });
+    expect(Object.keys(out)).toEqual(['x', 'y', 'z']);
+    expect(a).toEqual({ x: 1, y: 2 });
+    expect(out).not.toBe(a);
+    expect(merged(a, b, { x: 'last' })).toEqual({ x: 'last', y: 3, z: 4 });
+    expect(merged(a, {})).toEqual(a);
+  });
+
+  it('copies own enumerable keys only, like a spread', () => {
+    const proto = { inherited: true };
+    const a = Object.create(proto) as Record<string, unknown>;
+    a.own = 1;
+    Object.defineProperty(a, 'hidden', { value: 2, enumerable: false });
+    expect(merged(a, { b: 1 })).toEqual({ own: 1, b: 1 });
+  });
+});
+
+/** Every object literal in `source` that opens with a spread and has more members, as "line: text". */
+function spreadLeadingLiterals(source: string): string[] {
+  const found: string[] = [];
+  const n = source.length;
+  const lineAt = (i: number): number => source.slice(0, i).split('\n').length;
+  /** Index just past a string or template starting at i. */
+  const skipQuoted = (i: number): number => {
+    const q = source[i]!;
+    let j = i + 1;
+    while (j < n && source[j] !== q) {
+      if (source[j] === '\\') j++;
+      else if (q === '`' && source[j] === '$' && source[j + 1] === '{') j = matching(j + 1);
+      j++;
+    }
+    return j + 1;
+  };
+  /** Index of the bracket closing the one at i. */
+  const matching = (i: number): number => {
+    let depth = 0;
+    let j = i;
+    while (j < n) {
+      const c = source[j]!;
+      if (c === '"' || c === "'" || c === '`') {
+        j = skipQuoted(j);
+        continue;
+      }
+      if (c === '/' && source[j + 1] === '/') j = source.indexOf('\n', j) === -1 ? n : source.indexOf('\n', j);
+      else if (c === '/' && source[j + 1] === '*') j = source.indexOf('*/', j + 2) + 1;
+      else if (c === '{' || c === '[' || c === '(') depth++;
+      else if (c === '}' || c === ']' || c === ')') {
+        depth--;
+        if (depth === 0) return j;
+      }
+      j++;
+    }
+    return n;
+  };
+  /** True when the text between a brace pair has a comma outside nested brackets and strings. */
+  const hasTopLevelComma = (from: number, to: number): boolean => {
+    let j = from;
+    while (j < to) {
+      const c = source[j]!;
+      if (c === '"' || c === "'" || c === '`') {
+        j = skipQuoted(j);
+        continue;
+      }
+      if (c === '{' || c === '[' || c === '(') {
+        j = matching(j) + 1;
+        continue;
+      }
+      if (c === ',' && source.slice(j + 1, to).trim() !== '') return true;
+      j++;
+    }
+    return false;
+  };
+  let i = 0;
+  while (i < n) {
+    const c = source[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      i = skipQuoted(i);
+      continue;
+    }
+    if (c === '/' && source[i + 1] === '/') {
+      const end = source.indexOf('\n', i);
+      i = end === -1 ? n : end;
+      continue;
+    }
+    if (c === '/' && source[i + 1] === '*') {
+      i = source.indexOf('*/', i + 2) + 2;
+      continue;
+    }
+    if (c === '{' && /^\{\s*\.\.\./.test(source.slice(i, i + 200))) {
+      const close = matching(i);
+      if (hasTopLevelComma(i + 1, close)) found.push(`${lineAt(i)}: ${source.slice(i, Math.min(close + 1, i + 80)).replace(/\s+/g, ' ')}`);
+    }
+    i++;
+  }
+  return found;
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(full);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+describe('the spread-first rule', () => {
+  it('the scan finds the shapes it must and ignores the rest', () => {
+    const src = [
+      'const a = { ...h, k: 1 };',
+      'const b = { ...h, ...g };',
+      'f({\n  ...deps,\n  waitUntil,\n});',
+      'const ok1 = { ...h };',
+      'const ok2 = { k: 1, ...h };',
+      'const { x, ...rest } = y;',
+      "const s = '{ ...h, k }';",
+      '// { ...h, k }',
+      '/* { ...h, k } */',
+      'const t = `${JSON.stringify({ ...h })}`;',
+      'const nested = { k: { ...h, j: 1 } };',
+    ].join('\n');
+    expect(spreadLeadingLiterals(src).map((l) => l.split(':')[0])).toEqual(['1', '2', '3', '14']);
+  });
+
+  it('no runtime module builds an object with a literal that starts with a spread', () => {
+    const offenders = tsFiles(join(ROOT, 'runtime')).flatMap((file) => spreadLeadingLiterals(readFileSync(file, 'utf8')).map((hit) => `${relative(ROOT, file)}:${hit}`));
+    expect(offenders, 'use merged(a, b) from runtime/merged.ts, or start the literal with a plain key').toEqual([]);
+  });
+});
