@@ -5,9 +5,10 @@
  * spread and then adds keys the spread did not have (`{ ...headers, 'x-sluice-route': r }`)
  * gets a new hidden class on every evaluation, allocated in the old generation. That costs
  * ~1 µs per object instead of ~0.1 µs, and each of those classes keeps the young objects it
- * was built from alive through minor collections: under load the gateway promoted a MiB and
- * more of finished requests to the old generation per scavenge, which only full collections
- * free (CPU, and tens of MiB of peak RSS). `Object.assign` onto a fresh `{}` adds the keys
+ * was built from alive through minor collections, so finished requests were promoted to the
+ * old generation, which only full collections free (the request context alone, spread per
+ * request, promoted ~1 MB per scavenge in a bare server; see test/e2e/retention.test.ts and
+ * docs/decisions.md for the measured effect). `Object.assign` onto a fresh `{}` adds the keys
  * through the shared transition tree instead, so objects of one shape share one class.
  * Literals that start with a plain key (`{ a, ...rest }`) are not affected.
  * @module
