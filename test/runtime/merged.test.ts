@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { merged } from '../../runtime/merged.ts';
 import { ROOT } from '../support/cli.ts';
@@ -35,81 +36,16 @@ describe('merged', () => {
 
 /** Every object literal in `source` that opens with a spread and has more members, as "line: text". */
 function spreadLeadingLiterals(source: string): string[] {
+  const file = ts.createSourceFile('scan.ts', source, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
-  const n = source.length;
-  const lineAt = (i: number): number => source.slice(0, i).split('\n').length;
-  /** Index just past a string or template starting at i. */
-  const skipQuoted = (i: number): number => {
-    const q = source[i]!;
-    let j = i + 1;
-    while (j < n && source[j] !== q) {
-      if (source[j] === '\\') j++;
-      else if (q === '`' && source[j] === '$' && source[j + 1] === '{') j = matching(j + 1);
-      j++;
+  const visit = (node: ts.Node): void => {
+    if (ts.isObjectLiteralExpression(node) && node.properties.length > 1 && ts.isSpreadAssignment(node.properties[0]!)) {
+      const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+      found.push(`${line}: ${node.getText(file).replace(/\s+/g, ' ').slice(0, 80)}`);
     }
-    return j + 1;
+    ts.forEachChild(node, visit);
   };
-  /** Index of the bracket closing the one at i. */
-  const matching = (i: number): number => {
-    let depth = 0;
-    let j = i;
-    while (j < n) {
-      const c = source[j]!;
-      if (c === '"' || c === "'" || c === '`') {
-        j = skipQuoted(j);
-        continue;
-      }
-      if (c === '/' && source[j + 1] === '/') j = source.indexOf('\n', j) === -1 ? n : source.indexOf('\n', j);
-      else if (c === '/' && source[j + 1] === '*') j = source.indexOf('*/', j + 2) + 1;
-      else if (c === '{' || c === '[' || c === '(') depth++;
-      else if (c === '}' || c === ']' || c === ')') {
-        depth--;
-        if (depth === 0) return j;
-      }
-      j++;
-    }
-    return n;
-  };
-  /** True when the text between a brace pair has a comma outside nested brackets and strings. */
-  const hasTopLevelComma = (from: number, to: number): boolean => {
-    let j = from;
-    while (j < to) {
-      const c = source[j]!;
-      if (c === '"' || c === "'" || c === '`') {
-        j = skipQuoted(j);
-        continue;
-      }
-      if (c === '{' || c === '[' || c === '(') {
-        j = matching(j) + 1;
-        continue;
-      }
-      if (c === ',' && source.slice(j + 1, to).trim() !== '') return true;
-      j++;
-    }
-    return false;
-  };
-  let i = 0;
-  while (i < n) {
-    const c = source[i]!;
-    if (c === '"' || c === "'" || c === '`') {
-      i = skipQuoted(i);
-      continue;
-    }
-    if (c === '/' && source[i + 1] === '/') {
-      const end = source.indexOf('\n', i);
-      i = end === -1 ? n : end;
-      continue;
-    }
-    if (c === '/' && source[i + 1] === '*') {
-      i = source.indexOf('*/', i + 2) + 2;
-      continue;
-    }
-    if (c === '{' && /^\{\s*\.\.\./.test(source.slice(i, i + 200))) {
-      const close = matching(i);
-      if (hasTopLevelComma(i + 1, close)) found.push(`${lineAt(i)}: ${source.slice(i, Math.min(close + 1, i + 80)).replace(/\s+/g, ' ')}`);
-    }
-    i++;
-  }
+  visit(file);
   return found;
 }
 
