@@ -10,6 +10,9 @@ import type { UpstreamError } from './types.ts';
  */
 const HIGH_WATER_BYTES = 64 * 1024;
 
+/** Schedules microtasks. */
+const RESOLVED = Promise.resolve();
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /** `idle`: nobody reads yet; `reading`: flowing; then one final state. */
@@ -39,6 +42,8 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
   private error: UpstreamError | null = null;
   private paused = false;
   private iterated = false;
+  /** A microtask will hand the waiter everything queued by then. */
+  private delivering = false;
 
   /**
    * @param source the (possibly decompressed) body stream
@@ -61,9 +66,12 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     return this;
   }
 
-  /** The next chunk as it arrives, `done` at the end or after `cancel()`. */
+  /**
+   * What has arrived since the last call, as one chunk (the chunks that arrived in one go are
+   * joined), `done` at the end or after `cancel()`.
+   */
   next(): Promise<IteratorResult<Uint8Array, undefined>> {
-    if (this.queue.length > 0) return Promise.resolve(this.shift());
+    if (this.queue.length > 0) return Promise.resolve(this.takeQueued());
     if (this.error !== null) return Promise.reject(this.error);
     if (this.state === 'idle') this.start();
     if (this.state !== 'reading') return Promise.resolve(DONE);
@@ -113,6 +121,8 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     if (!this.settle('failed')) return;
     this.error = error;
     if (discard) this.clearQueue();
+    // Undiscarded chunks still queued go to the waiter first (`deliver` is on its way); the error comes after them.
+    if (this.queue.length > 0) return;
     this.waiter?.reject(error);
     this.waiter = null;
   }
@@ -124,24 +134,39 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     this.source.on('data', this.onData);
   }
 
+  /**
+   * Queues the chunk; a waiting reader gets it in a microtask, together with whatever else
+   * the same socket read carried. Node's HTTP parser emits one `data` per chunk of a chunked
+   * body, and an SSE upstream often sends every event as a chunk of its own: handing them
+   * over one by one cost a promise round trip, a decode and a client write per event.
+   */
   private readonly onData = (chunk: Buffer): void => {
     if (this.state !== 'reading') return;
-    const waiter = this.waiter;
-    if (waiter !== null) {
-      this.waiter = null;
-      waiter.resolve({ done: false, value: chunk });
-      return;
-    }
     this.queue.push(chunk);
     this.queuedBytes += chunk.byteLength;
+    if (this.waiter !== null && !this.delivering) {
+      this.delivering = true;
+      // A resolved promise rather than queueMicrotask, which wraps each callback in an AsyncResource.
+      RESOLVED.then(this.deliver);
+    }
     if (!this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
       this.paused = true;
       this.source.pause();
     }
   };
 
+  private readonly deliver = (): void => {
+    this.delivering = false;
+    const waiter = this.waiter;
+    if (waiter === null || this.queue.length === 0) return;
+    this.waiter = null;
+    waiter.resolve(this.takeQueued());
+  };
+
   private readonly onEnd = (): void => {
     if (!this.settle('ended')) return;
+    // Chunks still queued go to the waiter first (`deliver` is on its way); `done` comes after them.
+    if (this.queue.length > 0) return;
     this.waiter?.resolve(DONE);
     this.waiter = null;
   };
@@ -154,10 +179,13 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     return true;
   }
 
-  private shift(): IteratorYieldResult<Uint8Array> {
-    const chunk = this.queue.shift() as Buffer;
-    this.queuedBytes -= chunk.byteLength;
-    if (this.paused && this.queuedBytes < HIGH_WATER_BYTES) {
+  /** Everything queued, as one chunk. */
+  private takeQueued(): IteratorYieldResult<Uint8Array> {
+    const queue = this.queue;
+    const chunk = queue.length === 1 ? queue[0]! : Buffer.concat(queue, this.queuedBytes);
+    queue.length = 0;
+    this.queuedBytes = 0;
+    if (this.paused) {
       this.paused = false;
       this.source.resume();
     }

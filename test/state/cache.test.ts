@@ -103,7 +103,8 @@ describe('hits', () => {
 
   it('replays a repeated stream piece by piece with identical content', async () => {
     up.reset();
-    up.fallback = stream({ chunks: ['Once', ' upon', ' a', ' time'] });
+    // Events a few ms apart reach the client as pieces of their own (one read's worth is relayed as one).
+    up.fallback = stream({ chunks: ['Once', ' upon', ' a', ' time'], delayMs: 3 });
     const p = body(freshPrompt(), { stream: true });
     const miss = await send(p, as('alice'));
     const hit = await send(p, as('alice'));

@@ -21,6 +21,7 @@ const gates = {
   streamRelease: deferred(),
   holdReached: deferred(),
   gzipRelease: deferred(),
+  burstRelease: deferred(),
   firehose: { written: 0, done: false },
   closedByClient: deferred(),
 };
@@ -46,6 +47,23 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: first\n\n');
     void gates.streamRelease.promise.then(() => res.end('data: second\n\n'));
+  },
+  // Headers first; once released, 20 chunks of a chunked body in one socket write, then the end (or a dropped connection).
+  '/burst': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.flushHeaders();
+    void gates.burstRelease.promise.then(() => {
+      const socket = res.socket!;
+      socket.cork();
+      for (let i = 0; i < 20; i += 1) res.write(`data: ${i}\n\n`);
+      if (req.url?.endsWith('?drop')) {
+        socket.uncork();
+        socket.destroy();
+      } else {
+        res.end();
+        socket.uncork();
+      }
+    });
   },
   '/big': (_req, res) => {
     res.end(Buffer.alloc(2 * 1024 * 1024, 'a'));
@@ -232,6 +250,29 @@ describe('createHttpClient: exchanges', () => {
     expect(Buffer.from(second.value ?? []).toString()).toBe('data: second\n\n');
     expect((await iterator.next()).done).toBe(true);
     expect(() => response.body[Symbol.asyncIterator]()).toThrow(TypeError);
+  });
+
+  it('hands over the chunks of one socket read as one, then the end', async () => {
+    gates.burstRelease = deferred();
+    const response = await client.send(post('/burst'));
+    const iterator = response.body[Symbol.asyncIterator]();
+    const first = iterator.next();
+    gates.burstRelease.resolve();
+    const all = Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join('');
+    expect(Buffer.from((await first).value ?? []).toString()).toBe(all);
+    expect((await iterator.next()).done).toBe(true);
+  });
+
+  it('hands over the chunks that arrived before a dropped connection, then fails', async () => {
+    gates.burstRelease = deferred();
+    const response = await client.send(post('/burst?drop'));
+    const iterator = response.body[Symbol.asyncIterator]();
+    const first = iterator.next();
+    gates.burstRelease.resolve();
+    const all = Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join('');
+    expect(Buffer.from((await first).value ?? []).toString()).toBe(all);
+    const error = await failure(iterator.next());
+    expect(error).toMatchObject({ failure: 'network', phase: 'receive' });
   });
 
   it('resolves a response that arrives before the request body was written', async () => {
