@@ -192,20 +192,24 @@ function counterOp(p: Planned, shard: number): CounterOp {
   };
 }
 
-/** Tries one shard; when it is full, the other shards in one more round (keeping one admission). */
+/**
+ * Tries one shard; when it is full, the other shards one at a time until one admits. Not in
+ * parallel: a parallel round can win several shards and must give the extras back, and while
+ * it holds them a concurrent request can find every shard full and be refused with room left.
+ * One at a time, a refusal means every shard was full when it was tried.
+ */
 async function incrementCounter(p: Planned, store: Store, random: () => number, timeoutMs: number): Promise<Outcome> {
   const shards = Math.max(1, p.limit.shards);
   const first = Math.floor(random() * shards);
   const op = counterOp(p, first);
   const [r] = await store.increment([op], timeoutMs);
   if (r!.admitted || shards === 1) return { p, kind: 'counter', admitted: r!.admitted, value: r!.value, shardKey: op.key };
-  const others = Array.from({ length: shards - 1 }, (_, i) => counterOp(p, (first + 1 + i) % shards));
-  const results = await store.increment(others, timeoutMs);
-  const win = results.findIndex((x) => x.admitted);
-  const extra = others.filter((_, i) => results[i]!.admitted && i !== win);
-  if (extra.length > 0) await store.add(extra.map((o) => ({ key: o.key, window: o.window, amount: -o.amount, expiresAt: o.expiresAt })), timeoutMs);
-  if (win < 0) return { p, kind: 'counter', admitted: false, value: p.ceiling, shardKey: op.key };
-  return { p, kind: 'counter', admitted: true, value: results[win]!.value, shardKey: others[win]!.key };
+  for (let i = 1; i < shards; i++) {
+    const next = counterOp(p, (first + i) % shards);
+    const [x] = await store.increment([next], timeoutMs);
+    if (x!.admitted) return { p, kind: 'counter', admitted: true, value: x!.value, shardKey: next.key };
+  }
+  return { p, kind: 'counter', admitted: false, value: p.ceiling, shardKey: op.key };
 }
 
 async function attemptAll(planned: readonly Planned[], store: Store, now: number, random: () => number, timeoutMs: number): Promise<Outcome[]> {

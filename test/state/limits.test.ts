@@ -224,6 +224,35 @@ describe('a sliding limit spread over shards', () => {
   });
 });
 
+describe('a fixed limit spread over shards', () => {
+  it('tries the other shards one at a time: it never holds two, never gives one back', async () => {
+    const compiled = planFrom(failureSpec('  - { name: shard-seq, requests: 8, window: 1h, scope: global }', '5s'));
+    const plan = { ...compiled, limits: compiled.limits.map((l) => ({ ...l, shards: 4 })) };
+    // The real store, watched: how many counters each increment call asks for, and every add.
+    const increments: number[] = [];
+    const adds: number[] = [];
+    const watched: Store = Object.assign(Object.create(store) as Store, {
+      increment: (ops: Parameters<Store['increment']>[0], timeoutMs: number) => {
+        increments.push(ops.length);
+        return store.increment(ops, timeoutMs);
+      },
+      add: (ops: Parameters<Store['add']>[0], timeoutMs: number) => {
+        adds.push(...ops.map((o) => o.amount));
+        return store.add(ops, timeoutMs);
+      },
+    });
+    // Every request tries shard 0 first (shares of 8 over 4 shards: 2 each).
+    const deps = testDeps(plan, { store: watched, clock: manualClock(NOW), random: () => 0 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push((await chatDone(deps, ask())).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    const values = Object.entries(await counters(client, tableName)).filter(([k]) => k.startsWith('c#shard-seq#'));
+    expect(values.map(([, v]) => v)).toEqual([2, 2, 2, 2]);
+    expect(increments.every((n) => n === 1)).toBe(true);
+    expect(adds.filter((a) => a < 0)).toEqual([]);
+  });
+});
+
 describe('scopes', () => {
   const scoped = (scope: string, name: string) =>
     testDeps(
