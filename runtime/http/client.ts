@@ -15,7 +15,7 @@ import {
   type Origin,
 } from './errors.ts';
 import { ACCEPT_ENCODING, requestHeaders, responseHeaders } from './headers.ts';
-import type { UpstreamClient, UpstreamPhase, UpstreamRequest, UpstreamResponse } from './types.ts';
+import { UpstreamError, type UpstreamClient, type UpstreamPhase, type UpstreamRequest, type UpstreamResponse } from './types.ts';
 import { merged } from '../merged.ts';
 
 /** Connection pool settings; every field has a default suited to LLM providers. */
@@ -69,9 +69,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     http: withIdleTracking(new http.Agent(base), idleMs),
     https: withIdleTracking(new https.Agent(options.ca === undefined ? base : merged(base, { ca: [options.ca].flat() })), idleMs),
   };
+  const endpoints = new Map<string, Endpoint>();
   return {
     agents: { http: agents.http.agent, https: agents.https.agent },
-    send: (request) => send(request, agents),
+    send: (request) => send(request, agents, endpoints),
     close: () => {
       agents.http.agent.destroy();
       agents.https.agent.destroy();
@@ -114,23 +115,54 @@ function withIdleTracking<A extends http.Agent>(agent: A, idleMs: number): Track
   return { agent, prune };
 }
 
+/** Where a URL sends a request, in the terms node:http takes. */
+interface Endpoint {
+  readonly secure: boolean;
+  readonly origin: Origin;
+  /** Path and query. */
+  readonly path: string;
+}
+
+/** Distinct URLs whose endpoints a client keeps; past this it starts over (native pass-through paths can be many). */
+const MAX_ENDPOINTS = 256;
+
+/**
+ * The endpoint of `href`, or why there is none. Routes send to a few fixed URLs, so each is
+ * parsed once per client (WHATWG URL parsing was a few µs of every request).
+ */
+function endpointOf(href: string, known: Map<string, Endpoint>): Endpoint | UpstreamError {
+  const seen = known.get(href);
+  if (seen !== undefined) return seen;
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return invalidUrlError(null);
+  }
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') return invalidUrlError(url.protocol);
+  const endpoint: Endpoint = {
+    secure,
+    origin: { hostname: hostnameOf(url), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) },
+    path: url.pathname + url.search,
+  };
+  if (known.size >= MAX_ENDPOINTS) known.clear();
+  known.set(href, endpoint);
+  return endpoint;
+}
+
 function send(
   request: UpstreamRequest,
   agents: { readonly http: TrackedAgent<http.Agent>; readonly https: TrackedAgent<https.Agent> },
+  endpoints: Map<string, Endpoint>,
 ): Promise<UpstreamResponse> {
   if (request.signal?.aborted) return Promise.reject(abortedError('connect', request.signal.reason));
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    return Promise.reject(invalidUrlError(null));
-  }
-  const secure = url.protocol === 'https:';
-  if (!secure && url.protocol !== 'http:') return Promise.reject(invalidUrlError(url.protocol));
-  const pool = secure ? agents.https : agents.http;
+  const endpoint = endpointOf(request.url, endpoints);
+  if (endpoint instanceof UpstreamError) return Promise.reject(endpoint);
+  const pool = endpoint.secure ? agents.https : agents.http;
   pool.prune();
   return new Promise((resolve, reject) => {
-    new Exchange(request, url, secure ? https : http, pool.agent, { resolve, reject }).start();
+    new Exchange(request, endpoint, endpoint.secure ? https : http, pool.agent, { resolve, reject }).start();
   });
 }
 
@@ -149,13 +181,12 @@ class Exchange {
 
   constructor(
     private readonly request: UpstreamRequest,
-    private readonly url: URL,
+    private readonly endpoint: Endpoint,
     private readonly transport: Transport,
     private readonly agent: http.Agent,
     private readonly outcome: Settle,
   ) {
-    const secure = transport === https;
-    this.origin = { hostname: hostnameOf(url), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) };
+    this.origin = endpoint.origin;
   }
 
   /** Sends the request; the outcome is settled from the events. */
@@ -191,13 +222,13 @@ class Exchange {
   };
 
   private createRequest(): http.ClientRequest | null {
-    const { request, url } = this;
+    const { request, endpoint } = this;
     try {
       const req = this.transport.request({
         agent: this.agent,
         hostname: this.origin.hostname,
         port: this.origin.port,
-        path: url.pathname + url.search,
+        path: endpoint.path,
         method: request.method,
         headers: requestHeaders(request.headers),
         joinDuplicateHeaders: true,

@@ -83,8 +83,16 @@ interface Queued {
   readonly done: () => void;
 }
 
+/**
+ * A UTC time as `Date.prototype.toISOString()` writes it (years 0000–9999), on days 1–28 of a
+ * month, which every month has; the rest go through Date.parse as before (V8 reads 30 February as 2 March).
+ */
+const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** The file a record goes to: its UTC day, or today's when its time does not parse. */
 export function ndjsonFileFor(record: Pick<RequestRecord, 'time'>, now: number = Date.now()): string {
+  // The runtime writes times with toISOString(): the day is their first ten characters.
+  if (CANONICAL_TIME.test(record.time)) return `${record.time.slice(0, 10)}.ndjson`;
   const t = Date.parse(record.time);
   return `${new Date(Number.isNaN(t) ? now : t).toISOString().slice(0, 10)}.ndjson`;
 }

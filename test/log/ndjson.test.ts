@@ -126,6 +126,25 @@ describe('createNdjsonSink', () => {
     expect(ndjsonFileFor({ time: 'not a time' }, Date.parse('2025-04-05T06:00:00Z'))).toBe('2025-04-05.ndjson');
   });
 
+  it('names the file of a toISOString() time by its first ten characters, as Date.parse would', () => {
+    const now = Date.parse('2025-04-05T06:00:00Z');
+    const byDate = (time: string): string => {
+      const t = Date.parse(time);
+      return `${new Date(Number.isNaN(t) ? now : t).toISOString().slice(0, 10)}.ndjson`;
+    };
+    // Every day of a leap and a common year, at the two ends of the day, and years at the edges.
+    const times: string[] = [];
+    for (const year of [2024, 2025]) {
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000) {
+        times.push(new Date(t).toISOString(), new Date(t + 86_399_999).toISOString());
+      }
+    }
+    times.push(new Date(Date.UTC(0, 0, 1)).toISOString().replace(/^\+0*/, ''), '9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z');
+    // Look-alikes that are not real times go through Date.parse, as before (V8 reads 30 February as 2 March).
+    times.push('2025-02-30T00:00:00.000Z', '2025-02-29T12:00:00.000Z', '2025-04-31T00:00:00.000Z', '2025-13-01T00:00:00.000Z', '2025-01-01T24:00:00.000Z', '2025-01-01T23:59:60.000Z', '2025-01-01T00:00:00.000', ' 2025-01-01T00:00:00.000Z');
+    for (const time of times) expect(ndjsonFileFor({ time }, now), time).toBe(byDate(time));
+  });
+
   it('reports an unwritable directory once on stderr, without a stack, and never rejects', async () => {
     const root = tempDir();
     writeFileSync(join(root, 'file'), 'a file where the log directory should go');

@@ -441,6 +441,26 @@ describe('createHttpClient: failure phases', () => {
     expect(error.message).toMatch(new RegExp(`^connection (reset|closed) by 127\\.0\\.0\\.1:${server.port} (before|while) the request`));
   });
 
+  it('sends each request to its own path and query, over many distinct URLs and the same ones again', async () => {
+    // More distinct URLs than the client keeps parsed, then the first ones again: none goes to another's path.
+    // Its own client: the pooled connections it leaves must not be the next tests' connections.
+    const own = createHttpClient();
+    const urlOf = async (request: UpstreamRequest): Promise<string> => (JSON.parse(await (await own.send(request)).text(1 << 20)) as { url: string }).url;
+    try {
+      const paths = Array.from({ length: 300 }, (_, i) => `/echo?n=${i}&x=${i % 7}`);
+      for (const round of [paths, paths.slice(0, 20), paths.slice(-20)]) {
+        expect(await Promise.all(round.map((p) => urlOf(post(p))))).toEqual(round);
+      }
+      // A URL that failed to parse is not remembered as a good one, and a good one after it still works.
+      for (let i = 0; i < 2; i++) {
+        expect(await failure(own.send({ ...post('/echo'), url: 'http://[::1' }))).toMatchObject({ phase: 'connect', message: 'invalid upstream URL' });
+      }
+      expect(await urlOf(post('/echo?again'))).toBe('/echo?again');
+    } finally {
+      own.close();
+    }
+  });
+
   it('connect: invalid and unsupported URLs, and a header value Node refuses, send nothing', async () => {
     const before = server.requests();
     expect(await failure(client.send({ ...post('/echo'), url: `ftp://127.0.0.1/${SECRET}` }))).toMatchObject({
