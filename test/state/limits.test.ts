@@ -16,7 +16,9 @@ const refusalSpec = `version: 1
 gateway: { name: limits, runtime: { store_timeout: 5s } }
 providers:
   m: { type: mock, reply: "Four words of reply." }
-  slow: { type: mock, latency: 600ms }
+  # Long enough that the request in flight cannot finish (and settle its tokens) while the test
+  # takes its snapshots around the refused one, even on a loaded machine.
+  slow: { type: mock, latency: 2500ms }
 routes:
   chat: { aliases: [chat], strategy: m/small }
   slow: { aliases: [slow], strategy: slow/small }
