@@ -89,12 +89,13 @@ export function chatStream(body: JsonObject): StreamTranslator {
       } catch {
         return { kind: 'error', failure: failure('server', 'upstream_malformed', 'the provider sent a stream event that is not JSON', { maybeAccepted: true }) };
       }
-      // Most events are plain content chunks: look for errors and usage only when the text mentions them.
-      const err = data.includes('"error"') ? errorMember(parsed) : null;
+      // Property checks on the parsed value, not searches of the text: a search costs more than
+      // the lookup, and would miss a key written with escapes ("\u0065rror").
+      const err = errorMember(parsed);
       if (err) return { kind: 'error', failure: failureOf(err, null, { maybeAccepted: true }) };
       if (!isObject(parsed)) return { kind: 'ignore' };
       const chunk = parsed as ChatChunk;
-      const usage = data.includes('"usage":{') ? usageOf(chunk.usage) : null;
+      const usage = chunk.usage === undefined || chunk.usage === null ? null : usageOf(chunk.usage);
       if (usage !== null && !showUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return { kind: 'chunks', chunks: [], usage };
       return { kind: 'chunks', chunks: [{ chunk, raw: data }], usage };
     },

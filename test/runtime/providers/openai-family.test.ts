@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanProviderAzure, PlanProviderOpenai, PlanProviderOpenaiCompatible } from '../../../runtime/plan.ts';
 import { azureOpenaiAdapter } from '../../../runtime/providers/azure-openai/index.ts';
 import { openaiCompatibleAdapter } from '../../../runtime/providers/openai-compatible/index.ts';
+import { chatStream } from '../../../runtime/providers/openai/chat.ts';
 import { openaiError } from '../../../runtime/providers/openai/errors.ts';
 import { openaiAdapter } from '../../../runtime/providers/openai/index.ts';
 
@@ -72,5 +73,34 @@ describe('errors', () => {
 
   it('survives bodies that are not JSON', () => {
     expect(openaiError(502, {}, '<html>bad gateway</html>', 0)).toMatchObject({ class: 'server', message: 'the provider answered 502' });
+  });
+});
+
+describe('stream events', () => {
+  const step = (data: string, client: Record<string, unknown> = body) => chatStream(client).next({ data, event: null, id: null });
+  const content = JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] });
+
+  it('forwards a content chunk as its own text', () => {
+    expect(step(content)).toEqual({ kind: 'chunks', chunks: [{ chunk: JSON.parse(content), raw: content }], usage: null });
+  });
+
+  it('reads usage and errors however the JSON is spaced or escaped', () => {
+    const usage = { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 };
+    // Python's json.dumps spaces its separators; the usage-only chunk is hidden from a client that did not ask for it.
+    const spaced = JSON.stringify({ id: 'c1', choices: [], usage }).replaceAll('":', '": ').replaceAll(',"', ', "');
+    expect(step(spaced)).toEqual({ kind: 'chunks', chunks: [], usage });
+    const shown = step(spaced, { ...body, stream_options: { include_usage: true } });
+    expect(shown).toMatchObject({ kind: 'chunks', usage, chunks: [{ raw: spaced }] });
+    // A key written with an escape is the same key.
+    const escaped = step('{"\\u0065rror": {"message": "overloaded", "type": "server_error"}}');
+    expect(escaped).toMatchObject({ kind: 'error', failure: { message: 'overloaded', source: 'provider' } });
+    // The word in a text is not an error, nor is a usage key that holds no usage.
+    expect(step(JSON.stringify({ id: 'c1', choices: [{ index: 0, delta: { content: '"error": {"usage":{' } }] }))).toMatchObject({ kind: 'chunks', usage: null, chunks: [{}] });
+    expect(step(JSON.stringify({ id: 'c1', choices: [], usage: null }))).toMatchObject({ kind: 'chunks', usage: null });
+  });
+
+  it('ends on [DONE] and fails on an event that is not JSON', () => {
+    expect(step('[DONE]')).toEqual({ kind: 'done' });
+    expect(step('{"id": "c1", "choices": [')).toMatchObject({ kind: 'error', failure: { code: 'upstream_malformed', maybeAccepted: true } });
   });
 });
