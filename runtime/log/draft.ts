@@ -28,6 +28,27 @@ function redactorOf(plan: Plan): (text: string) => string {
   return r;
 }
 
+/** The second `isoTime` formatted last, and its text up to the milliseconds ("…T12:34:56."). */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()`, formatting each second once: records of one second share all
+ * but their milliseconds (toISOString was ~1 µs of every request). Throws as toISOString does
+ * for a time a Date cannot hold.
+ */
+export function isoTime(ms: number): string {
+  const t = Math.trunc(ms); // what a Date keeps of a fractional time
+  const second = Math.floor(t / 1000);
+  if (second !== isoSecond) {
+    const text = new Date(t).toISOString(); // throws a RangeError for NaN and out-of-range times
+    isoPrefix = text.slice(0, -4);
+    isoSecond = second;
+  }
+  const milli = t - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 /** Hashed IPs remembered (per gateway name) so a client's repeated requests skip the hash; bounded, oldest forgotten first. */
 const IP_HASH_MEMO = 4096;
 const ipHashes = new Map<string, string>();
@@ -98,7 +119,7 @@ export class RecordDraft {
     const plan = this.plan;
     return {
       v: 1,
-      time: new Date(this.startedAt).toISOString(),
+      time: isoTime(this.startedAt),
       requestId: this.requestId,
       gateway: plan.gateway.name,
       stage: plan.gateway.stage,

@@ -113,7 +113,13 @@ export interface Lookup {
   readonly generations: readonly number[] | null;
 }
 
-const NO_LOOKUP: Lookup = { hit: null, generations: null };
+/** What a lookup that reads nothing finds. */
+export const NO_LOOKUP: Lookup = { hit: null, generations: null };
+
+/** True when `lookup` would read the store: the route caches, this request may be served from it, and there is a store. */
+export function needsLookup(plan: CachePlan, store: Store | null): boolean {
+  return plan.read && store !== null;
+}
 
 /** Looks an entry up; any store failure, expiry or invalidation is a miss. */
 export async function lookup(plan: CachePlan, store: Store | null, now: number, timeoutMs: number): Promise<Lookup> {

@@ -304,9 +304,26 @@ function settler(req: LimitRequest, outcomes: readonly Outcome[], store: Store, 
 
 const NOTHING_TO_SETTLE: Admission = { headers: {}, settle: () => Promise.resolve() };
 
+/**
+ * The gate of a request no limit applies to (or of a gateway without a store), known without
+ * a store call; null when `admit` has work to do. Lets the common unlimited request skip a
+ * promise round.
+ */
+export function openGate(plan: Plan, route: PlanRoute, consumer: PlanConsumer | null, store: Store | null): Gate | null {
+  return store === null || !limitsApply(plan, route, consumer) ? openGateOf() : null;
+}
+
+function limitsApply(plan: Plan, route: PlanRoute, consumer: PlanConsumer | null): boolean {
+  return plan.limits.some((l) => applies(l, route, consumer));
+}
+
+function openGateOf(): Gate {
+  return { ok: true, admission: NOTHING_TO_SETTLE, decisions: [] };
+}
+
 /** Decides whether a request may go ahead under every limit that applies to it. */
 export async function admit(req: LimitRequest, store: Store | null, memory: LimitMemory, random: () => number): Promise<Gate> {
-  if (store === null || !req.plan.limits.some((l) => applies(l, req.route, req.consumer))) return { ok: true, admission: NOTHING_TO_SETTLE, decisions: [] };
+  if (store === null || !limitsApply(req.plan, req.route, req.consumer)) return openGateOf();
   const timeoutMs = req.plan.gateway.runtime.storeTimeoutMs;
   const { planned, unread } = await plan(req, store, memory, timeoutMs);
   if (unread) {

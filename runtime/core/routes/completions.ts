@@ -10,9 +10,9 @@ import type { RecordDraft } from '../../log/draft.ts';
 import type { RequestRecord } from '../../log/types.ts';
 import type { JsonObject, Usage } from '../../openai/types.ts';
 import type { PlanRoute } from '../../plan.ts';
-import { cachePlan, lookup, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
+import { cachePlan, lookup, needsLookup, NO_LOOKUP, save, type CachedAnswer, type CacheStatus } from '../../policies/cache.ts';
 import { costMicroUsd } from '../../policies/cost.ts';
-import { admit, type Admission, type Refusal } from '../../policies/limits.ts';
+import { admit, openGate, type Admission, type Refusal } from '../../policies/limits.ts';
 import type { Answer } from '../../routing/answer.ts';
 import { requestSignal, type Call } from '../../routing/call.ts';
 import { run } from '../../routing/execute.ts';
@@ -87,10 +87,14 @@ export async function completions(request: GatewayRequest, ctx: HandlerContext, 
   // One round of parallel store calls before the upstream call: every limit, and the cache.
   const cache = cachePlan(route, protocol.api, consumer, stream, clientBody, request.headers);
   const timeoutMs = ctx.plan.gateway.runtime.storeTimeoutMs;
-  const [gate, found] = await Promise.all([
-    admit({ plan: ctx.plan, route, consumer, clientIp: ctx.clientIp, headers: request.headers, body, now: info.startedAt }, ctx.store, ctx.limitMemory, ctx.random),
-    lookup(cache, ctx.store, info.startedAt, timeoutMs),
-  ]);
+  const open = openGate(ctx.plan, route, consumer, ctx.store);
+  const [gate, found] =
+    open !== null && !needsLookup(cache, ctx.store)
+      ? [open, NO_LOOKUP]
+      : await Promise.all([
+          open ?? admit({ plan: ctx.plan, route, consumer, clientIp: ctx.clientIp, headers: request.headers, body, now: info.startedAt }, ctx.store, ctx.limitMemory, ctx.random),
+          lookup(cache, ctx.store, info.startedAt, timeoutMs),
+        ]);
   draft.limits = gate.decisions;
   if (!gate.ok) {
     signal.dispose();
