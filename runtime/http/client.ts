@@ -95,22 +95,33 @@ interface TrackedAgent<A extends http.Agent> {
  */
 function withIdleTracking<A extends http.Agent>(agent: A, idleMs: number): TrackedAgent<A> {
   const idleSince = new WeakMap<Duplex, number>();
+  /** No free socket went idle before this (a lower bound): until `idleMs` after it, no socket can be stale and prune has nothing to look at. */
+  let oldestIdle = Number.POSITIVE_INFINITY;
   const keepSocketAlive = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean | undefined;
   agent.keepSocketAlive = (socket: Duplex): boolean | undefined => {
     const keep = keepSocketAlive(socket);
-    idleSince.set(socket, performance.now());
+    const now = performance.now();
+    idleSince.set(socket, now);
+    if (now < oldestIdle) oldestIdle = now;
     return keep;
   };
   const prune = (): void => {
     const now = performance.now();
+    if (now - oldestIdle < idleMs) return;
+    let oldest = Number.POSITIVE_INFINITY;
     const free = agent.freeSockets;
     for (const name in free) {
       for (const socket of free[name] ?? []) {
         if (socket.destroyed) continue;
-        if (now - (idleSince.get(socket) ?? now) < idleMs) break;
+        const since = idleSince.get(socket) ?? now;
+        if (now - since < idleMs) {
+          if (since < oldest) oldest = since;
+          break;
+        }
         socket.destroy();
       }
     }
+    oldestIdle = oldest;
   };
   return { agent, prune };
 }

@@ -383,6 +383,15 @@ describe('createHttpClient: connection pool', () => {
       }
       expect(await send()).toBe('late');
       expect(own.connections()).toBe(2);
+      // Used at once, the new socket is kept; frozen again past the timeout, it is dropped too.
+      expect(await send()).toBe('late');
+      expect(own.connections()).toBe(2);
+      const again = performance.now() + 250;
+      while (performance.now() < again) {
+        // busy wait
+      }
+      expect(await send()).toBe('late');
+      expect(own.connections()).toBe(3);
     } finally {
       local.close();
       await own.close();
