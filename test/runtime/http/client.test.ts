@@ -373,23 +373,23 @@ describe('createHttpClient: connection pool', () => {
     const own = await startServer(routes);
     const local = createHttpClient({ idleSocketTimeoutMs: 100 });
     const send = async (): Promise<string> => (await local.send({ ...post('/slow'), url: own.url('/slow') })).text(100);
-    try {
-      expect(await send()).toBe('late');
-      expect(own.connections()).toBe(1);
-      // Block the event loop, as a Lambda freeze does: the agent's idle timer cannot fire.
-      const until = performance.now() + 250;
+    // Block the event loop, as a Lambda freeze does: the agent's idle timer cannot fire.
+    const freeze = (ms: number): void => {
+      const until = performance.now() + ms;
       while (performance.now() < until) {
         // busy wait
       }
+    };
+    try {
+      expect(await send()).toBe('late');
+      expect(own.connections()).toBe(1);
+      freeze(250);
       expect(await send()).toBe('late');
       expect(own.connections()).toBe(2);
       // Used at once, the new socket is kept; frozen again past the timeout, it is dropped too.
       expect(await send()).toBe('late');
       expect(own.connections()).toBe(2);
-      const again = performance.now() + 250;
-      while (performance.now() < again) {
-        // busy wait
-      }
+      freeze(250);
       expect(await send()).toBe('late');
       expect(own.connections()).toBe(3);
     } finally {
