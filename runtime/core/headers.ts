@@ -3,6 +3,17 @@
  * @module
  */
 
+/**
+ * `text` as a header value: visible ASCII and spaces stay as they are, anything else (a model
+ * name in another script, say) is percent-encoded as UTF-8. Fetch headers take only bytes, and
+ * a value a client chose must never make an answer fail after the provider was paid.
+ */
+export function headerValue(text: string): string {
+  // A lone surrogate (JSON allows "\ud800") has no UTF-8: it becomes U+FFFD.
+  // Once anything is encoded, so is "%", so decodeURIComponent gives the text back.
+  return /^[\x20-\x7e]*$/.test(text) ? text : text.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? '%EF%BF%BD' : encodeURIComponent(c)));
+}
+
 /** Response headers that say how a request was served. */
 export const SLUICE_HEADERS = {
   requestId: 'x-sluice-request-id',

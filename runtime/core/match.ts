@@ -33,11 +33,16 @@ export function routeFor(plan: Plan, model: string): PlanRoute | undefined {
   return pattern ? plan.routes[pattern.route] : undefined;
 }
 
+/** C0 controls and DEL. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** The route for a request's model, checked against the endpoint and the consumer. */
 export function matchRoute(plan: Plan, model: unknown, endpoint: PlanRoute['type'], consumer: PlanConsumer | null): PlanRoute {
   if (typeof model !== 'string' || model === '') {
     throw new GatewayError('invalid_request', 'The request needs a "model": one of the aliases GET /v1/models lists.', 'model');
   }
+  // A model name goes to providers and into response headers: control characters have no place in it.
+  if (CONTROL.test(model)) throw new GatewayError('invalid_request', 'The "model" contains control characters (line breaks, tabs, NUL…); model names are plain text.', 'model');
   const route = routeFor(plan, model);
   const shown = model.length > 100 ? `${model.slice(0, 100)}…` : model;
   if (!route) throw new GatewayError('model_not_found', `The model "${shown}" does not exist on this gateway; GET /v1/models lists the models you can use.`, 'model');

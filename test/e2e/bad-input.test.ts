@@ -33,6 +33,10 @@ describe('bad request bodies and headers', () => {
     ['no messages', '{"model": "chat"}', 400, 'invalid_request'],
     ['stream that is not a boolean', '{"model": "chat", "messages": [], "stream": "yes"}', 400, 'invalid_request'],
     ['an unknown model', '{"model": "gpt-99", "messages": []}', 404, 'model_not_found'],
+    // Control characters in a model name never reach a provider or a response header.
+    ['a model with a line break', JSON.stringify({ model: 'open/x\r\nx-injected: 1', messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_request'],
+    ['a model with a tab', JSON.stringify({ model: 'chat\t', messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_request'],
+    ['a model with NUL', JSON.stringify({ model: 'open/\u0000', messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_request'],
   ])('%s → %i %s', async (_name, body, status, code) => {
     const r = await post(body);
     expect(r.status).toBe(status);

@@ -116,6 +116,20 @@ describe('chat completions', () => {
     expect(rig.fakes.requests()[0]!.model).toBe('open/gpt-5-preview');
   });
 
+  it('answers a model name in any script, and names it in x-sluice-model percent-encoded', async () => {
+    for (const model of ['open/模型-é', 'open/100%-😀']) {
+      const { data, response } = await rig.client.chat.completions.create({ model, messages: ask }).withResponse();
+      expect(data.choices[0]?.message.content).toBeTruthy();
+      const header = response.headers.get('x-sluice-model')!;
+      expect(header).toMatch(/^[\x20-\x7e]+$/);
+      expect(decodeURIComponent(header)).toBe(model);
+      const streamed = await rig.client.chat.completions.create({ model, messages: ask, stream: true }).withResponse();
+      expect(decodeURIComponent(streamed.response.headers.get('x-sluice-model')!)).toBe(model);
+      expect((await collect(streamed.data)).text).toBeTruthy();
+    }
+    expect(rig.fakes.requests().map((r) => r.model)).toEqual(['open/模型-é', 'open/模型-é', 'open/100%-😀', 'open/100%-😀']);
+  });
+
   it('calls Azure at the deployment URL with its api-key header', async () => {
     const r = await rig.client.chat.completions.create({ model: 'azure-gpt4o', messages: ask });
     expect(r.choices[0]?.message.content).toContain('azure');

@@ -24,7 +24,7 @@ import { adapterFor } from '../../providers/registry.ts';
 import type { HandlerContext } from '../context.ts';
 import { errorResponse, GatewayError } from '../errors.ts';
 import { requestFacts } from '../facts.ts';
-import { CLIENT_HEADERS, SLUICE_HEADERS } from '../headers.ts';
+import { CLIENT_HEADERS, headerValue, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
 import { matchRoute } from '../match.ts';
 import { jsonResponse } from '../respond.ts';
@@ -201,7 +201,7 @@ export async function writeRecord(ctx: HandlerContext, r: RequestRecord): Promis
 
 /** The answer a cached entry holds, replayed piece by piece for a stream. */
 function cachedResponse(hit: CachedAnswer, headers: Readonly<Record<string, string>>): Response {
-  const h = merged(headers, { [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: hit.model });
+  const h = merged(headers, { [SLUICE_HEADERS.provider]: hit.provider, [SLUICE_HEADERS.model]: headerValue(hit.model) });
   if (hit.kind === 'json') return jsonResponse(hit.text ?? '', 200, h);
   return streamResponse(arraySource(hit.pieces ?? []), { status: 200, headers: merged(SSE_HEADERS, h) });
 }
@@ -267,7 +267,7 @@ function routeHeaders(route: PlanRoute, call: Call, answer: Answer | null): Reco
   const h: Record<string, string> = { [SLUICE_HEADERS.route]: route.name, [SLUICE_HEADERS.attempts]: String(call.attempts.length) };
   if (answer) {
     h[SLUICE_HEADERS.provider] = answer.served.provider;
-    h[SLUICE_HEADERS.model] = answer.served.model;
+    h[SLUICE_HEADERS.model] = headerValue(answer.served.model);
   }
   return h;
 }
