@@ -51,6 +51,15 @@ describe('bad request bodies and headers', () => {
     expect(r.error.code).toBe('request_too_large');
   });
 
+  it('answers a body nested far deeper than any request with 400, not a 500', async () => {
+    for (const depth of [300, 100_000, 400_000]) {
+      const content = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const r = await post(`{"model": "chat", "messages": [{"role": "user", "content": ${content}}]}`);
+      expect(r.status, String(depth)).toBe(400);
+      expect(r.error).toMatchObject({ code: 'invalid_json', message: 'The request body nests arrays and objects deeper than 256 levels.' });
+    }
+  });
+
   it('names the parameter that is wrong', async () => {
     expect((await post('{"model": "chat"}')).error.param).toBe('messages');
     expect((await post('{"messages": []}')).error.param).toBe('model');

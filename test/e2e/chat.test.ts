@@ -228,6 +228,18 @@ describe('native pass-through', () => {
     await expect(res.text()).rejects.toThrow();
   });
 
+  it('passes a body nested too deep to measure through unchanged, without failing', async () => {
+    rig.fakes.byName.primary.script(reply({ content: 'deep' }));
+    const deep = `{"model": "gpt-4o-mini", "messages": ${JSON.stringify(ask)}, "metadata": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const res = await fetch(`${rig.gateway.url}/native/primary/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: deep,
+    });
+    expect(res.status).toBe(200);
+    expect(rig.fakes.requests()[0]!.rawBody).toBe(deep);
+  });
+
   it('needs a key and a known provider', async () => {
     expect((await fetch(`${rig.gateway.url}/native/primary/models`)).status).toBe(401);
     const res = await fetch(`${rig.gateway.url}/native/nope/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });

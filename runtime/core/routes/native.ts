@@ -19,6 +19,7 @@ import { requestSignal } from '../../routing/call.ts';
 import { transportFailure } from '../../routing/attempt.ts';
 import { clientCode, failureResponse } from '../../routing/failure-response.ts';
 import type { HandlerContext } from '../context.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../body.ts';
 import { GatewayError } from '../errors.ts';
 import { NO_CLIENT_RETRY, SLUICE_HEADERS } from '../headers.ts';
 import { identify } from '../identify.ts';
@@ -41,12 +42,13 @@ function routeFor(ctx: HandlerContext, consumer: PlanConsumer | null, provider: 
   return null;
 }
 
-/** The body as JSON for the limits' estimates; {} when it is not a JSON object. */
+/** The body as JSON for the limits' estimates; {} when it is not a JSON object (or nests too deep to measure). */
 function estimateBody(body: Uint8Array | null): JsonObject {
   if (!body || body.byteLength === 0) return {};
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
-    return isObject(parsed) ? parsed : {};
+    const text = Buffer.from(body).toString('utf8');
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) && !nestedDeeperThan(text, MAX_JSON_DEPTH) ? parsed : {};
   } catch {
     return {};
   }

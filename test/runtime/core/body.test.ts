@@ -3,7 +3,7 @@
  * Fetch Request (the Lambda adapter's). The size limit counts UTF-8 bytes, not characters.
  */
 import { describe, expect, it } from 'vitest';
-import { readJsonBody } from '../../../runtime/core/body.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan, readJsonBody } from '../../../runtime/core/body.ts';
 import { GatewayError } from '../../../runtime/core/errors.ts';
 import type { GatewayRequest } from '../../../runtime/core/request.ts';
 import { Stop } from '../../../runtime/core/stop.ts';
@@ -53,5 +53,30 @@ describe.each(kinds)('readJsonBody over a %s', (_kind, make) => {
     expect(await codeOf(make(Buffer.alloc(0)))).toBe('invalid_json');
     expect(await codeOf(make(Buffer.from('[1]')))).toBe('invalid_json');
     expect(await codeOf(make(Buffer.from('{"a":')))).toBe('invalid_json');
+  });
+
+  it(`refuses a body nested deeper than ${MAX_JSON_DEPTH} levels, and reads one at the limit`, async () => {
+    const nested = (depth: number): Buffer => Buffer.from(`{"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`);
+    expect(await codeOf(make(nested(MAX_JSON_DEPTH)))).toBe('ok');
+    expect(await codeOf(make(nested(MAX_JSON_DEPTH + 1)))).toBe('invalid_json');
+  });
+});
+
+describe('nestedDeeperThan', () => {
+  const deep = (opener: string, closer: string, depth: number): string => opener.repeat(depth) + closer.repeat(depth);
+  it('counts arrays and objects, not brackets inside strings', () => {
+    expect(nestedDeeperThan(deep('[', ']', 5), 4)).toBe(true);
+    expect(nestedDeeperThan(deep('[', ']', 4), 4)).toBe(false);
+    expect(nestedDeeperThan(`${'{"k":'.repeat(5)}1${'}'.repeat(5)}`, 4)).toBe(true);
+    expect(nestedDeeperThan(`${'{"k":'.repeat(4)}1${'}'.repeat(4)}`, 4)).toBe(false);
+    // Brackets and escaped quotes inside strings are text.
+    expect(nestedDeeperThan(JSON.stringify({ s: '[[[[[[[[{{{{{{', t: 'a\\"[[[[[[[[[' }), 4)).toBe(false);
+    expect(nestedDeeperThan(JSON.stringify([['"]]]]]]', [[['x']]]]]), 4)).toBe(true);
+    // Siblings do not add up: width is not depth.
+    expect(nestedDeeperThan(JSON.stringify(Array.from({ length: 50 }, () => [[1]])), 4)).toBe(false);
+  });
+
+  it('handles far deeper nesting than the stack would, without recursion', () => {
+    expect(nestedDeeperThan(deep('[', ']', 500_000), MAX_JSON_DEPTH)).toBe(true);
   });
 });
