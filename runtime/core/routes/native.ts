@@ -46,9 +46,8 @@ function routeFor(ctx: HandlerContext, consumer: PlanConsumer | null, provider: 
 function estimateBody(body: Uint8Array | null): JsonObject {
   if (!body || body.byteLength === 0) return {};
   try {
-    const text = Buffer.from(body).toString('utf8');
-    const parsed: unknown = JSON.parse(text);
-    return isObject(parsed) && !nestedDeeperThan(text, MAX_JSON_DEPTH) ? parsed : {};
+    const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
+    return isObject(parsed) && !nestedDeeperThan(parsed, MAX_JSON_DEPTH) ? parsed : {};
   } catch {
     return {};
   }

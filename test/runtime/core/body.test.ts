@@ -63,20 +63,22 @@ describe.each(kinds)('readJsonBody over a %s', (_kind, make) => {
 });
 
 describe('nestedDeeperThan', () => {
-  const deep = (opener: string, closer: string, depth: number): string => opener.repeat(depth) + closer.repeat(depth);
-  it('counts arrays and objects, not brackets inside strings', () => {
-    expect(nestedDeeperThan(deep('[', ']', 5), 4)).toBe(true);
-    expect(nestedDeeperThan(deep('[', ']', 4), 4)).toBe(false);
-    expect(nestedDeeperThan(`${'{"k":'.repeat(5)}1${'}'.repeat(5)}`, 4)).toBe(true);
-    expect(nestedDeeperThan(`${'{"k":'.repeat(4)}1${'}'.repeat(4)}`, 4)).toBe(false);
-    // Brackets and escaped quotes inside strings are text.
-    expect(nestedDeeperThan(JSON.stringify({ s: '[[[[[[[[{{{{{{', t: 'a\\"[[[[[[[[[' }), 4)).toBe(false);
-    expect(nestedDeeperThan(JSON.stringify([['"]]]]]]', [[['x']]]]]), 4)).toBe(true);
-    // Siblings do not add up: width is not depth.
-    expect(nestedDeeperThan(JSON.stringify(Array.from({ length: 50 }, () => [[1]])), 4)).toBe(false);
+  const deep = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+  it('counts levels of arrays and objects; strings, width and scalars do not add up', () => {
+    expect(nestedDeeperThan(deep(5), 4)).toBe(true);
+    expect(nestedDeeperThan(deep(4), 4)).toBe(false);
+    expect(nestedDeeperThan(JSON.parse(`${'{"k":'.repeat(5)}1${'}'.repeat(5)}`), 4)).toBe(true);
+    expect(nestedDeeperThan(JSON.parse(`${'{"k":'.repeat(4)}1${'}'.repeat(4)}`), 4)).toBe(false);
+    expect(nestedDeeperThan({ s: '[[[[[[[[{{{{{{', t: 'a\\"[[[[[[[[[' }, 1)).toBe(false);
+    expect(nestedDeeperThan([['"]]]]]]', [[['x']]]]], 4)).toBe(true);
+    expect(nestedDeeperThan(Array.from({ length: 50 }, () => [[1]]), 3)).toBe(false);
+    // Mixed: the deepest branch counts, wherever it is.
+    expect(nestedDeeperThan({ a: [1, 2], b: { c: [{ d: [[]] }] } }, 5)).toBe(true);
+    expect(nestedDeeperThan({ a: [1, 2], b: { c: [{ d: [[]] }] } }, 6)).toBe(false);
+    for (const scalar of [null, 1, 'x', true]) expect(nestedDeeperThan(scalar, 0)).toBe(false);
   });
 
   it('handles far deeper nesting than the stack would, without recursion', () => {
-    expect(nestedDeeperThan(deep('[', ']', 500_000), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestedDeeperThan(deep(500_000), MAX_JSON_DEPTH)).toBe(true);
   });
 });
