@@ -14,6 +14,26 @@ function demoKeyIn(plan: Plan): boolean {
   return Object.values(plan.consumers).some((c) => c.keys.some((k) => k.kind === 'sha256' && k.sha256 === hash));
 }
 
+/**
+ * One line for each provider whose key `sluice dev` will not have: its environment variable
+ * is unset or empty, or it names only a Secrets Manager secret, which dev does not read.
+ * Requests to such a provider fail with `provider_key_missing` / `provider_key_unavailable`.
+ */
+export function keyWarnings(plan: Plan, env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const provider of Object.values(plan.providers)) {
+    const cred = 'apiKey' in provider ? provider.apiKey : null;
+    if (cred === null) continue;
+    if (cred.env !== null && (env[cred.env] ?? '') !== '') continue;
+    out.push(
+      cred.env !== null
+        ? `sluice dev: warning: provider ${provider.name} takes its key from $${cred.env}, which is not set here; its requests will fail until it is`
+        : `sluice dev: warning: provider ${provider.name} has its key only in Secrets Manager, which sluice dev does not read; add api_key.env to use it here`,
+    );
+  }
+  return out;
+}
+
 /** The ready banner. */
 export function devBanner(plan: Plan, url: string): string {
   const chat = Object.values(plan.routes).find((r) => r.type === 'chat');

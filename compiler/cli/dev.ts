@@ -17,7 +17,7 @@ import type { Plan } from '../../runtime/plan.ts';
 import { devDeps } from '../../runtime/node/dev-deps.ts';
 import { createNodeListener } from '../../runtime/node/server.ts';
 import { parseCommandArgs, stringOption } from './args.ts';
-import { devBanner } from './dev-banner.ts';
+import { devBanner, keyWarnings } from './dev-banner.ts';
 import { EXIT, UsageError, type CliIo } from './io.ts';
 import { compileAndReport, DEFAULT_SPEC, readSpecFile } from './load.ts';
 
@@ -111,11 +111,12 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
   const state = needsState(plan) ? await openDevStore(io.cwd) : null;
   const logDir = devLogDir(io.cwd);
   const log = createNdjsonSink(logDir, { stderr: io.stderr, ack: 'queued' });
+  // Keys are read from a copy taken at start: a property read of process.env goes to the C++
+  // environment each time (~1–2 µs a request), and nothing outside this process can change it.
+  const env = Object.freeze({ ...process.env });
   let server: DevServer;
   try {
-    // Keys are read from a copy taken at start: a property read of process.env goes to the C++
-    // environment each time (~1–2 µs a request), and nothing outside this process can change it.
-    server = await startDevServer(plan, host, port, Object.freeze({ ...process.env }), log, state?.store ?? null);
+    server = await startDevServer(plan, host, port, env, log, state?.store ?? null);
   } catch (err) {
     await log.close();
     await state?.close();
@@ -128,6 +129,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     process.once('SIGTERM', resolve);
   });
   io.stdout.write(devBanner(plan, server.url));
+  for (const line of keyWarnings(plan, env)) io.stderr.write(`${line}\n`);
   if (state) io.stdout.write(`  state (limits, cache): ${relative(io.cwd, devStorePath(io.cwd)) || '.'}\n`);
   io.stdout.write(`  request records: ${relative(io.cwd, logDir)} (summarize with: sluice stats)\n`);
   // A failure no request owns (the embedded store, say) ends dev with one line, never a stack.

@@ -29,6 +29,8 @@ export const ERROR_CATALOG = {
   too_many_concurrent: { status: 429, type: 'rate_limit_error' },
   client_closed: { status: 499, type: 'api_error' },
   internal_error: { status: 500, type: 'server_error' },
+  /** The gateway has no key for the provider here (a `sluice dev` environment variable not set). */
+  provider_key_missing: { status: 500, type: 'server_error' },
   not_implemented: { status: 501, type: 'api_error' },
   upstream_error: { status: 502, type: 'server_error' },
   upstream_malformed: { status: 502, type: 'server_error' },
@@ -42,6 +44,8 @@ export const ERROR_CATALOG = {
   upstream_overloaded: { status: 503, type: 'server_error' },
   upstream_unavailable: { status: 503, type: 'server_error' },
   store_unavailable: { status: 503, type: 'server_error' },
+  /** The provider's key could not be read (Secrets Manager unreachable or the secret malformed). */
+  provider_key_unavailable: { status: 503, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   deadline_exceeded: { status: 504, type: 'server_error' },
 } as const satisfies Record<string, { readonly status: number; readonly type: ErrorType }>;

@@ -51,7 +51,9 @@ export function clientErrorOf(f: Failure, attempts: readonly AttemptRecord[]): C
   const code = clientCode(f) as ErrorCode;
   const { status, type } = ERROR_CATALOG[code];
   const summary = attempts.length === 0 ? '' : ` Tried: ${tried(attempts)}.`;
-  const message = f.class === 'auth' ? "The provider refused the gateway's credentials." : f.message;
+  // A provider's own auth error can quote the key: it is never passed on. The gateway's own
+  // (a key it does not have) says which key to set.
+  const message = f.class === 'auth' && f.source === 'provider' ? "The provider refused the gateway's credentials." : f.message;
   return { status, type, code, message: `${message}${summary}`, param: null };
 }
 

@@ -3,7 +3,7 @@
  * snippets work as pasted, serves the real OpenAI SDK offline, and stops on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { devLogDir, NDJSON_FILE } from '../../runtime/log/ndjson.ts';
 import { findSecrets } from '../support/secret-scan.ts';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,9 @@ interface Dev {
   stderr(): string;
 }
 
-/** Starts `sluice dev` on the quickstart in `cwd` and waits for its banner. */
-async function startDev(cwd: string): Promise<Dev> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', join(ROOT, 'examples', 'quickstart.yaml'), '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `sluice dev` on `spec` (the quickstart) in `cwd` and waits for its banner. */
+async function startDev(cwd: string, spec = join(ROOT, 'examples', 'quickstart.yaml'), env: NodeJS.ProcessEnv = process.env): Promise<Dev> {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', spec, '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -151,6 +151,48 @@ describe('sluice dev defaults', () => {
     } else {
       // Something else holds 8787 on this machine: the refusal still names the default.
       expect(err).toContain('dev: port 8787 is in use; pass --port');
+    }
+  });
+});
+
+describe('sluice dev without a provider key', () => {
+  it('warns at start, and answers with the key to set instead of blaming the provider', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sluice-dev-keys-'));
+    const spec = join(cwd, 'gateway.yaml');
+    // Neither provider is ever reached: the port is closed, and no key means no call.
+    writeFileSync(
+      spec,
+      `version: 1
+gateway: { name: keys, auth: none }
+providers:
+  envkey: { type: openai-compatible, base_url: "http://127.0.0.1:9/v1", api_key: { env: SLUICE_TEST_UNSET_KEY } }
+  vaulted: { type: openai, base_url: "http://127.0.0.1:9/v1", api_key: { secret: prod/openai } }
+routes:
+  a: { aliases: [a], strategy: envkey/m }
+  b: { aliases: [b], strategy: vaulted/m }
+`,
+    );
+    const env = { ...process.env };
+    delete env.SLUICE_TEST_UNSET_KEY;
+    const keyless = await startDev(cwd, spec, env);
+    try {
+      // The warnings follow the banner, on stderr.
+      const ours = (): string[] => keyless.stderr().split('\n').filter((l) => l.startsWith('sluice dev: warning'));
+      for (let i = 0; i < 100 && ours().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const warnings = ours();
+      expect(warnings).toEqual([
+        'sluice dev: warning: provider envkey takes its key from $SLUICE_TEST_UNSET_KEY, which is not set here; its requests will fail until it is',
+        'sluice dev: warning: provider vaulted has its key only in Secrets Manager, which sluice dev does not read; add api_key.env to use it here',
+      ]);
+      const client = new OpenAI({ baseURL: `${keyless.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const missing = await client.chat.completions.create({ model: 'a', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ status: 500, code: 'provider_key_missing', type: 'server_error' });
+      expect((missing as Error).message).toContain('Provider envkey has no key here: set $SLUICE_TEST_UNSET_KEY.');
+      const unreadable = await client.chat.completions.create({ model: 'b', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      expect(unreadable).toMatchObject({ status: 503, code: 'provider_key_unavailable' });
+      expect((unreadable as Error).message).toContain('The key of provider vaulted could not be read.');
+    } finally {
+      await stop(keyless);
     }
   });
 });
