@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  custom,
   cutStream,
   errorAsFirstEvent,
   errorInStream,
@@ -200,6 +201,27 @@ describe('streams', () => {
     const { text } = await collect(await r.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
     expect(text).toBe('from the second rung');
     expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
+  });
+
+  it('treats stream events of a shape it cannot read as the provider’s malformed answer: fallback first, an error event later', async () => {
+    const r = await setup();
+    const sse = (...events: unknown[]) =>
+      custom((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+        res.end('data: [DONE]\n\n');
+      });
+    const fine = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'half ' }, finish_reason: null }] };
+    // As the first event: a failed attempt, and the next rung answers.
+    r.fakes.byName.primary.script(sse({ choices: [null] }));
+    r.fakes.byName.secondary.script(stream({ content: 'from the second rung' }));
+    const { text } = await collect(await r.client.chat.completions.create({ model: 'chat', messages: ask, stream: true }));
+    expect(text).toBe('from the second rung');
+    expect(r.fakes.tried()).toEqual(['primary', 'secondary']);
+    // After text went out: the stream ends with the gateway's error, in the client's protocol.
+    r.fakes.byName.primary.script(sse(fine, { choices: [{ index: 0, delta: { tool_calls: [null] } }] }));
+    const err = await collect(await r.client.chat.completions.create({ model: 'solo', messages: ask, stream: true })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringContaining('the provider sent a stream event of an unexpected shape') });
   });
 
   it('falls back when the first token is too slow', async () => {

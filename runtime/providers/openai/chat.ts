@@ -66,8 +66,33 @@ export function chatResponse(body: unknown): ParsedResponse<ChatCompletion> {
   if (!isObject(body) || !Array.isArray(body.choices)) {
     return { ok: false, failure: failure('server', 'upstream_malformed', 'the provider answered with an unexpected body', { maybeAccepted: true }) };
   }
+  if (!body.choices.every(choiceOk)) {
+    return { ok: false, failure: failure('server', 'upstream_malformed', 'the provider answered with a choice of an unexpected shape', { maybeAccepted: true }) };
+  }
   const completion = body as ChatCompletion;
   return { ok: true, value: completion, usage: usageOf(completion.usage) };
+}
+
+/**
+ * The parts of a choice (or a stream chunk's choice) the gateway and its client encoders read,
+ * in the types they read them as: anything else is the provider's malformed answer, never a
+ * crash further on. Fields the gateway does not read are not checked.
+ */
+function choiceOk(choice: unknown): boolean {
+  if (!isObject(choice)) return false;
+  const finish = choice.finish_reason;
+  if (finish !== undefined && finish !== null && typeof finish !== 'string') return false;
+  return messageOk(choice.message) && messageOk(choice.delta);
+}
+
+function messageOk(m: unknown): boolean {
+  if (m === undefined) return true;
+  if (!isObject(m)) return false;
+  const content = m.content;
+  if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) return false;
+  const calls = m.tool_calls;
+  if (calls === undefined || calls === null) return true;
+  return Array.isArray(calls) && calls.every((c: unknown) => isObject(c) && (c.function === undefined || isObject(c.function)));
 }
 
 /** Usage if it is well formed. */
@@ -94,6 +119,10 @@ export function chatStream(body: JsonObject): StreamTranslator {
       const err = errorMember(parsed);
       if (err) return { kind: 'error', failure: failureOf(err, null, { maybeAccepted: true }) };
       if (!isObject(parsed)) return { kind: 'ignore' };
+      const choices = parsed.choices;
+      if (choices !== undefined && choices !== null && !(Array.isArray(choices) && choices.every(choiceOk))) {
+        return { kind: 'error', failure: failure('server', 'upstream_malformed', 'the provider sent a stream event of an unexpected shape', { maybeAccepted: true }) };
+      }
       const chunk = parsed as ChatChunk;
       const usage = chunk.usage === undefined || chunk.usage === null ? null : usageOf(chunk.usage);
       if (usage !== null && !showUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return { kind: 'chunks', chunks: [], usage };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanProviderAzure, PlanProviderOpenai, PlanProviderOpenaiCompatible } from '../../../runtime/plan.ts';
 import { azureOpenaiAdapter } from '../../../runtime/providers/azure-openai/index.ts';
 import { openaiCompatibleAdapter } from '../../../runtime/providers/openai-compatible/index.ts';
-import { chatStream } from '../../../runtime/providers/openai/chat.ts';
+import { chatResponse, chatStream } from '../../../runtime/providers/openai/chat.ts';
 import { openaiError } from '../../../runtime/providers/openai/errors.ts';
 import { openaiAdapter } from '../../../runtime/providers/openai/index.ts';
 
@@ -99,8 +99,45 @@ describe('stream events', () => {
     expect(step(JSON.stringify({ id: 'c1', choices: [], usage: null }))).toMatchObject({ kind: 'chunks', usage: null });
   });
 
+  it('fails on an event whose choices the gateway could not read, instead of crashing on it later', () => {
+    const bad = [
+      { choices: [null] },
+      { choices: 5 },
+      { choices: [{ index: 0, delta: null }] },
+      { choices: [{ index: 0, delta: { content: 5 } }] },
+      { choices: [{ index: 0, delta: { tool_calls: [null] } }] },
+      { choices: [{ index: 0, delta: { tool_calls: 'x' } }] },
+      { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: 'f' }] } }] },
+      { choices: [{ index: 0, delta: {}, finish_reason: 3 }] },
+    ];
+    for (const event of bad) {
+      expect(step(JSON.stringify(event)), JSON.stringify(event)).toMatchObject({ kind: 'error', failure: { class: 'server', code: 'upstream_malformed', maybeAccepted: true } });
+    }
+    // What OpenAI, Azure and OpenAI-compatible servers do send passes.
+    const good = [
+      { choices: [] },
+      { id: 'x', choices: [], prompt_filter_results: [{ prompt_index: 0 }] },
+      { choices: [{ index: 0, delta: { role: 'assistant', content: null, refusal: null }, logprobs: null, finish_reason: null }] },
+      { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '' } }] } }] },
+      { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, finish_reason: 'tool_calls' }] },
+      { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null },
+    ];
+    for (const event of good) expect(step(JSON.stringify(event)).kind, JSON.stringify(event)).toBe('chunks');
+  });
+
   it('ends on [DONE] and fails on an event that is not JSON', () => {
     expect(step('[DONE]')).toEqual({ kind: 'done' });
     expect(step('{"id": "c1", "choices": [')).toMatchObject({ kind: 'error', failure: { code: 'upstream_malformed', maybeAccepted: true } });
+  });
+});
+
+describe('answers', () => {
+  it('fails on choices the gateway could not read, and passes what providers send', () => {
+    for (const body of [{ choices: [{ message: null }] }, { choices: [null] }, { choices: [{ message: { content: 5 } }] }, { choices: [{ message: { tool_calls: [1] } }] }]) {
+      expect(chatResponse(body), JSON.stringify(body)).toMatchObject({ ok: false, failure: { code: 'upstream_malformed', maybeAccepted: true } });
+    }
+    const answer = { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }, logprobs: null, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } };
+    expect(chatResponse(answer)).toMatchObject({ ok: true, usage: { prompt_tokens: 1 } });
+    expect(chatResponse({ choices: [] })).toMatchObject({ ok: true });
   });
 });
