@@ -252,25 +252,25 @@ describe('createHttpClient: exchanges', () => {
     expect(() => response.body[Symbol.asyncIterator]()).toThrow(TypeError);
   });
 
-  it('hands over the chunks of one socket read as one, then the end', async () => {
+  /** Waits on a '/burst' body, lets the server write its 20 chunks at once, and checks they came as one read. */
+  async function afterBurst(path: string): Promise<AsyncIterator<Uint8Array>> {
     gates.burstRelease = deferred();
-    const response = await client.send(post('/burst'));
+    const response = await client.send(post(path));
     const iterator = response.body[Symbol.asyncIterator]();
     const first = iterator.next();
     gates.burstRelease.resolve();
     const all = Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join('');
     expect(Buffer.from((await first).value ?? []).toString()).toBe(all);
+    return iterator;
+  }
+
+  it('hands over the chunks of one socket read as one, then the end', async () => {
+    const iterator = await afterBurst('/burst');
     expect((await iterator.next()).done).toBe(true);
   });
 
   it('hands over the chunks that arrived before a dropped connection, then fails', async () => {
-    gates.burstRelease = deferred();
-    const response = await client.send(post('/burst?drop'));
-    const iterator = response.body[Symbol.asyncIterator]();
-    const first = iterator.next();
-    gates.burstRelease.resolve();
-    const all = Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join('');
-    expect(Buffer.from((await first).value ?? []).toString()).toBe(all);
+    const iterator = await afterBurst('/burst?drop');
     const error = await failure(iterator.next());
     expect(error).toMatchObject({ failure: 'network', phase: 'receive' });
   });
