@@ -12,7 +12,7 @@ import { freshTable } from '../setup/dynamo.ts';
 import { planFrom } from '../support/compile.ts';
 import { testDeps } from '../support/context.ts';
 import { reply, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream/index.ts';
-import { chatDone, sha, storeAt } from './support.ts';
+import { chatDone, manualClock, sha, storeAt } from './support.ts';
 
 const KEY = 'sk-rounds-team';
 
@@ -61,7 +61,9 @@ prices:
   up/gpt-4o-mini: { input: 1, output: 2 }
 cache: { ttl: 1h }
 `);
-  deps = testDeps(plan, { store, env: { UP_KEY: 'sk-rounds-upstream' } });
+  // A fixed clock: on the wall clock a run could cross a window boundary after the warm-up, and
+  // the sliding limit would read its previous window again inside the measured requests.
+  deps = testDeps(plan, { store, env: { UP_KEY: 'sk-rounds-upstream' }, clock: manualClock(Date.UTC(2030, 0, 7, 12, 0, 10)) });
 });
 afterAll(async () => {
   client?.destroy();
