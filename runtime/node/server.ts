@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext, RequestScope, RuntimeDeps } from '../core/context.ts';
 import { errorResponse } from '../core/errors.ts';
 import { handle } from '../core/handle.ts';
-import { piecesOf, textOf } from '../core/response.ts';
+import { headerRecordOf, piecesOf, textOf } from '../core/response.ts';
 import { Stop, type StopSignal } from '../core/stop.ts';
 import type { PieceSource } from '../stream/pieces.ts';
 import { NodeRequest } from './request.ts';
@@ -64,10 +64,21 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   });
 }
 
+/** The response's headers as `writeHead` takes them: set-cookie lines stay apart. */
+function headersOf(response: Response): Readonly<Record<string, string | string[]>> {
+  const ready = headerRecordOf(response);
+  if (ready !== undefined) return ready;
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  return headers;
+}
+
 async function writeResponse(res: ServerResponse, response: Response, aborted: StopSignal): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
-  res.writeHead(response.status, headers);
+  res.writeHead(response.status, headersOf(response));
   const text = textOf(response);
   if (text !== undefined) {
     res.end(text);

@@ -10,42 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.ts';
-
-interface Dev {
-  child: ChildProcess;
-  banner: string;
-  url: string;
-  stderr(): string;
-}
-
-/** Starts `sluice dev` on `spec` (the quickstart) in `cwd` and waits for its banner. */
-async function startDev(cwd: string, spec = join(ROOT, 'examples', 'quickstart.yaml'), env: NodeJS.ProcessEnv = process.env): Promise<Dev> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', spec, '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && out.includes('Press Ctrl+C')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`sluice dev exited with ${code}: ${out}`)));
-  });
-  return { child: proc, banner: out, url: address, stderr: () => err };
-}
-
-/** SIGTERM, resolving to the exit code. */
-function stop(dev: Dev): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => dev.child.once('exit', (code) => resolve(code)));
-  dev.child.kill('SIGTERM');
-  return exited;
-}
+import { ROOT, startDev, stopDev, type Dev } from '../support/cli.ts';
 
 /** What sluice itself printed on stderr (the AWS SDK's Node-version notice aside). */
 function sluiceLines(stderr: string): string[] {
@@ -87,7 +52,7 @@ describe('sluice dev', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    expect(await stop(dev)).toBe(0);
+    expect(await stopDev(dev)).toBe(0);
     expect(sluiceLines(dev.stderr())).toEqual([]);
   });
 });
@@ -106,7 +71,7 @@ describe('sluice dev shutdown', () => {
     const first = await startDev(cwd);
     const miss = await ask(first);
     // SIGTERM the moment the stream ends: the cache write, counters and record are still in flight.
-    expect(await stop(first)).toBe(0);
+    expect(await stopDev(first)).toBe(0);
     expect(miss.cache).toBe('MISS');
     expect(sluiceLines(first.stderr())).toEqual([]);
     const second = await startDev(cwd);
@@ -115,7 +80,7 @@ describe('sluice dev shutdown', () => {
       expect(hit.cache).toBe('HIT');
       expect(hit.text).toContain('data: [DONE]');
     } finally {
-      expect(await stop(second)).toBe(0);
+      expect(await stopDev(second)).toBe(0);
     }
     expect(sluiceLines(second.stderr())).toEqual([]);
     // Both runs' records are on disk, and none of them holds the key the client sent.
@@ -192,7 +157,7 @@ routes:
       expect(unreadable).toMatchObject({ status: 503, code: 'provider_key_unavailable' });
       expect((unreadable as Error).message).toContain('The key of provider vaulted could not be read.');
     } finally {
-      await stop(keyless);
+      await stopDev(keyless);
     }
   });
 });
