@@ -71,6 +71,8 @@ async function bundledCli() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // ASCII only (non-ASCII escaped), so runBundle can read it as Latin-1, ~3x faster than UTF-8.
+    charset: 'ascii',
     write: false,
     external: EXTERNAL,
     plugins: [
@@ -102,6 +104,7 @@ async function bundledCli() {
 function hostImports(code) {
   const out = code.replace(/(?<![.$\w])import\((?=["'(])/g, '__sluiceImport(');
   if (/(?<![.$\w])import\s*\(/.test(out)) throw new Error('the bundle has an import() it cannot route');
+  if (/[^\x00-\x7f]/.test(out)) throw new Error('the bundle is not ASCII');
   return out;
 }
 
@@ -138,7 +141,7 @@ function runBundle(file) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: file, cachedData });
+  const script = new vm.Script(WRAP[0] + readFileSync(file, 'latin1') + WRAP[1], { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
       try {
