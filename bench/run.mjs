@@ -307,7 +307,9 @@ async function measure(key) {
   const setup = { key, label: s.label, base, errors: [], load: {}, ttfb: {}, startup: null, checks: {} };
   const pidfile = path.join(dir, 'gateway.pid');
   // right before the start: a source edit since the last start would make bin/sluice.mjs rebuild its bundle inside the timed start
-  if (key.startsWith('sluice-')) await primeSluice(path.join(ROOT, 'bench', 'specs', 'quickstart.yaml'), log);
+  if (key.startsWith('sluice-')) {
+    await primeSluice(path.join(ROOT, 'bench', 'specs', 'quickstart.yaml'), log, { spec: proxySpec(), env: { ...harnessEnv, BENCH_UPSTREAM_KEY: 'sk-bench-mock' } });
+  }
   log(`${s.label}: starting on ${base}`);
   watchPidfile(pidfile);
   const [cmd, args] = harnessCmd('startup.mjs', [

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError, runBounded } from './procs.mjs';
+import { BenchError, freePort, runBounded, spawnTracked, stop, waitHttp } from './procs.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = path.join(ROOT, '.sluice', 'bench');
@@ -119,11 +119,34 @@ export async function ensurePortkey(log) {
 }
 
 /**
- * `bin/sluice.mjs` builds its CLI bundle on the first start after a source change (cached in
- * node_modules/.cache/sluice/); one `sluice validate` first, so start-up is measured as a normal start.
+ * `bin/sluice.mjs` builds its CLI bundle on the first start after a source change, and each
+ * command leaves a V8 code cache at its exit (both in node_modules/.cache/sluice/). So that
+ * start-up is measured as a user's second start, not the first after an edit: one `sluice
+ * validate`, then (given `dev`) one `sluice dev` on `dev.spec` that serves a JSON and a
+ * streamed completion before it is stopped. `dev.spec` should keep no state (no limits or
+ * cache), so the measured runs start from the same store.
  */
-export async function primeSluice(spec, log) {
-  const r = await runBounded(process.execPath, [path.join(ROOT, 'bin', 'sluice.mjs'), 'validate', spec], { cwd: ROOT, timeoutS: 180, echo: false });
+export async function primeSluice(spec, log, dev = null) {
+  const bin = path.join(ROOT, 'bin', 'sluice.mjs');
+  const r = await runBounded(process.execPath, [bin, 'validate', spec], { cwd: ROOT, timeoutS: 180, echo: false });
   if (r.code !== 0) throw new BenchError(`sluice validate ${path.relative(ROOT, spec)} failed (exit ${r.code}):\n${r.out.trim().slice(0, 800)}`);
-  log(`primed sluice (validate ${path.relative(ROOT, spec)})`);
+  if (dev === null) return log(`primed sluice (validate ${path.relative(ROOT, spec)})`);
+  const port = await freePort();
+  const child = spawnTracked(process.execPath, [bin, 'dev', dev.spec, '--port', String(port)], { name: 'sluice dev (priming)', cwd: ROOT, env: dev.env });
+  try {
+    if (!(await waitHttp(`http://127.0.0.1:${port}/healthz`, 30_000))) throw new BenchError('priming: sluice dev did not start');
+    for (const stream of [false, true]) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'prime' }] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.text();
+      if (res.status !== 200) throw new BenchError(`priming: a completion through sluice dev answered ${res.status}`);
+    }
+  } finally {
+    await stop(child.pid);
+  }
+  log(`primed sluice (validate ${path.relative(ROOT, spec)}; one dev session on ${path.basename(dev.spec)})`);
 }
