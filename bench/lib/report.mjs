@@ -259,7 +259,8 @@ export function renderDoc(results, kept = {}) {
   p('**Added latency** = the gateway\'s latency percentile minus direct\'s at the same concurrency (for streams, the');
   p('whole stream of 20 chunks). **Stream TTFB added** = time to the first body byte through the gateway minus direct,');
   p('over sequential streams. **Peak RSS** is `VmHWM`: the max over the load windows, and that or the start-up peak.');
-  p('**Start-up** = spawn (through `taskset`) → first successful completion, polled every 5 ms.');
+  p('**Start-up** = spawn (through `taskset`) → first successful completion, polled every 5 ms; for Sluice after one `sluice validate`');
+  p('and one short `sluice dev` session on the proxy spec, so its CLI bundle and V8 code cache exist, as at a user\'s second start.');
   p();
   p('## At a glance');
   p();
