@@ -317,7 +317,12 @@ async function measure(key) {
     '--out', path.join(dir, 'startup.json'), '--', ...pinGw, ...s.cmd,
   ]);
   const gwEnv = { ...harnessEnv, BENCH_UPSTREAM_KEY: 'sk-bench-mock' };
-  const r = await runBounded(cmd, args, { env: gwEnv, timeoutS: cfg.startupTimeout + 15, logFile: path.join(dir, 'run.log') });
+  // The gateway's working directory: sluice dev keeps its request log (hundreds of MB per setup)
+  // and state store under it, removed after the setup so neither carries into the next one (the
+  // kernel writing back a multi-GB log slowed later start-ups by ~90 ms).
+  const work = path.join(dir, 'cwd');
+  fs.mkdirSync(work, { recursive: true });
+  const r = await runBounded(cmd, args, { env: gwEnv, cwd: work, timeoutS: cfg.startupTimeout + 15, logFile: path.join(dir, 'run.log') });
   const pid = readPidfile(pidfile);
   if (pid) track(pid, key);
   try {
@@ -340,6 +345,7 @@ async function measure(key) {
   } finally {
     await stop(pid);
     unwatchPidfile(pidfile);
+    fs.rmSync(work, { recursive: true, force: true });
     // run-all.sh layout, for ../shared/bench/summarize.mjs and compare.mjs
     fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(runAllMeta(s.label, base, s.headers, s.cmd.join(' ')), null, 2) + '\n');
     for (const f of fs.readdirSync(directDir).filter((f) => f.endsWith('.json'))) fs.copyFileSync(path.join(directDir, f), path.join(dir, f));
