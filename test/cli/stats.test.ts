@@ -3,7 +3,6 @@
  * by hand (percentiles by nearest rank: the ⌈p·n/100⌉-th smallest latency); and `sluice dev`
  * writing the record of a real OpenAI SDK request where `stats` finds it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../runtime/log/types.ts';
 import { sampleRecord } from '../support/records.ts';
-import { ROOT, sluice } from '../support/cli.ts';
+import { sluice, startDev, stopDev } from '../support/cli.ts';
 
 /** A complete version-1 record of a served chat request; `overrides` change single fields. */
 function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
@@ -287,21 +286,9 @@ describe('sluice dev writes the records stats reads', () => {
       join(cwd, 'gateway.yaml'),
       'version: 1\ngateway:\n  name: stats-e2e\n  auth: none\nproviders:\n  mock:\n    type: mock\n    reply: Hello from the stats test.\nroutes:\n  chat:\n    aliases: [gpt-4o-mini]\n    strategy: mock/mock-small\n',
     );
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const dev = await startDev(cwd, null);
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m && out.includes('request records:')) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`sluice dev exited with ${code}: ${out}`)));
-      });
+      const { banner: out, url } = dev;
       expect(out).toContain(`  request records: ${join('.sluice', 'logs')} (summarize with: sluice stats)\n`);
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
       const reply = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
@@ -316,11 +303,7 @@ describe('sluice dev writes the records stats reads', () => {
       const j = statsJson(['--since', '1h'], cwd);
       expect(j.groups.map((g) => [g.group, g.requests, g.errors5xx])).toEqual([['chat', 1, 0]]);
     } finally {
-      if (child.exitCode === null) {
-        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        expect(await exited).toBe(0);
-      }
+      if (dev.child.exitCode === null) expect(await stopDev(dev)).toBe(0);
     }
   });
 });

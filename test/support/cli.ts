@@ -28,9 +28,12 @@ export interface Dev {
   stderr(): string;
 }
 
-/** Starts `sluice dev` on `spec` (the quickstart) in `cwd` and waits for its banner. */
-export async function startDev(cwd: string, spec = join(ROOT, 'examples', 'quickstart.yaml'), env: NodeJS.ProcessEnv = process.env): Promise<Dev> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'dev', spec, '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `sluice dev` on `spec` (the quickstart; null: no argument, so `gateway.yaml` in `cwd`)
+ * and waits for the whole start-up output, whose last line names the request records.
+ */
+export async function startDev(cwd: string, spec: string | null = join(ROOT, 'examples', 'quickstart.yaml'), env: NodeJS.ProcessEnv = process.env): Promise<Dev> {
+  const proc = spawn(process.execPath, [BIN, 'dev', ...(spec === null ? [] : [spec]), '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -39,7 +42,7 @@ export async function startDev(cwd: string, spec = join(ROOT, 'examples', 'quick
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && out.includes('Press Ctrl+C')) {
+      if (m && /request records: .*\n/.test(out)) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
